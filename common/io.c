@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "io.h"
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+ssize_t read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, p + done, len - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+int read_file_at(int dirfd, const char *path, size_t max, char **out,
+		 size_t *len)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	size_t cap = 4096, used = 0;
+
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	buf = malloc(cap);
+	if (!buf)
+		return -1;
+	for (;;) {
+		ssize_t n;
+
+		if (used == cap - 1) {
+			char *bigger;
+
+			if (cap - 1 >= max) {
+				/* One probe byte tells "exactly max" from
+				 * "more than max". */
+				char probe;
+
+				n = read_all(fd, &probe, 1);
+				if (n < 0)
+					return -1;
+				if (n > 0) {
+					errno = EFBIG;
+					return -1;
+				}
+				break;
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			bigger = realloc(buf, cap);
+			if (!bigger)
+				return -1;
+			buf = bigger;
+		}
+		n = read(fd, buf + used, cap - 1 - used);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	buf[used] = '\0';
+	*len = used;
+	*out = steal_ptr(&buf);
+	return 0;
+}

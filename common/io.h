@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Whole-buffer reads and writes that survive EINTR and short transfers. */
+#ifndef COMMON_IO_H
+#define COMMON_IO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Write all of buf. Returns 0, or -1 with errno. */
+int write_all(int fd, const void *buf, size_t len);
+/* Read until len bytes or end of file. Returns the count, or -1. */
+ssize_t read_all(int fd, void *buf, size_t len);
+/* Read a whole file, relative to dirfd (AT_FDCWD for a plain path), into a
+ * NUL-terminated malloc'd buffer. A file larger than max fails with EFBIG. */
+int read_file_at(int dirfd, const char *path, size_t max, char **out,
+		 size_t *len);
+
+#endif
