@@ -152,6 +152,7 @@ fuzz:
 			$(ALL_TOOL_LINK_LIBS); \
 		mkdir -p $(BUILDDIR)/fuzz/corpus-$$n; \
 		$(BUILDDIR)/fuzz/fuzz-$$n -max_total_time=$(FUZZ_SECONDS) \
+			-artifact_prefix=$(BUILDDIR)/fuzz/ \
 			-max_len=4096 $(BUILDDIR)/fuzz/corpus-$$n tests/fuzz/corpus/$$n; \
 	done
 

@@ -55,7 +55,7 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out,
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
-	size_t cap = 4096, used = 0;
+	size_t cap = max < 4095 ? max + 1 : 4096, used = 0;
 
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)

@@ -22,7 +22,8 @@ int parse_u64_n(const char *s, size_t len, uint64_t max, uint64_t *out)
 			return -1;
 		}
 		d = (unsigned int)(s[i] - '0');
-		if (v > (max - d) / 10) {
+		/* d > max first: max - d must not wrap. */
+		if (d > max || v > (max - d) / 10) {
 			/* Finish the scan: "99999999999x" is EINVAL, not
 			 * ERANGE, so callers report the real problem. */
 			for (; i < len; i++) {
