@@ -5,24 +5,29 @@
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILDDIR=${BUILDDIR:-build}
 case $BUILDDIR in /*) ;; *) BUILDDIR=$TOP/$BUILDDIR ;; esac
-# Inside the sandbox, the copy the test user can execute.
-BIN=${SANDBOX_BIN:-$BUILDDIR/bin}
-
 in_sandbox() {
 	[ -n "${SANDBOX_DIR:-}" ]
 }
+
+# Inside the sandbox, the copy the test user can execute.
+BIN=${SANDBOX_BIN:-$BUILDDIR/bin}
+
 
 require_sandbox() {
 	in_sandbox || skip "needs the root-made sandbox: run 'make check' as root"
 }
 
-# as_user CMD...: run CMD as the sandbox's test user, with a clean identity
-# (its own groups, HOME, USER) but the rest of the environment.
+# "${AS_USER[@]}" CMD...: run CMD as the sandbox's test user, with a clean
+# identity (its own groups, HOME, USER) but the rest of the environment.
+# Every step execs the next, so `"${AS_USER[@]}" CMD &` makes $! CMD's pid.
+if in_sandbox; then
+	AS_USER=(setpriv --reuid="$SANDBOX_UID" --regid="$SANDBOX_GID"
+		--init-groups --inh-caps=-all --
+		env HOME="$SANDBOX_DIR/home" USER="$SANDBOX_USER"
+		LOGNAME="$SANDBOX_USER")
+fi
 as_user() {
-	setpriv --reuid="$SANDBOX_UID" --regid="$SANDBOX_GID" --init-groups \
-		--inh-caps=-all -- \
-		env HOME="$SANDBOX_DIR/home" USER="$SANDBOX_USER" \
-		LOGNAME="$SANDBOX_USER" "$@"
+	"${AS_USER[@]}" "$@"
 }
 
 # A scratch directory the test user owns; removed by the sandbox at exit.
@@ -45,4 +50,30 @@ wait_for_file() {
 	done
 	echo "timed out waiting for $1" >&2
 	return 1
+}
+
+# wait_for_path PATH: until PATH exists (5 s).
+wait_for_path() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "timed out waiting for $1" >&2
+	return 1
+}
+
+# wait_pid PID: wait for a background job, at most 10 s (then kill it), and
+# return its exit status; a test must never hang the suite.
+wait_pid() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		echo "pid $1 still running after 10 s: killed" >&2
+		kill -KILL "$1"
+	fi
+	wait "$1"
 }
