@@ -47,13 +47,14 @@ ifeq ($(WERROR),1)
 WARN_FLAGS += -Werror
 endif
 
-# libsubid lets NSS-provided subordinate ids work; without it only the files
-# are read (and an NSS source in nsswitch.conf is reported as unsupported).
-HAVE_LIBSUBID ?= $(shell printf '#include <shadow/subid.h>\nint main(void){return 0;}\n' | \
-	$(CC) -x c - -o /dev/null -lsubid >/dev/null 2>&1 && echo 1 || echo 0)
+# libsubid lets NSS-provided subordinate ids work. Its header is needed to
+# build; the library is dlopen()ed only when nsswitch.conf names a source.
+# Without the header only the files are read (and an NSS source in
+# nsswitch.conf is reported as unsupported).
+HAVE_LIBSUBID ?= $(shell printf '#include <shadow/subid.h>\n' | \
+	$(CC) -E -x c - >/dev/null 2>&1 && echo 1 || echo 0)
 ifeq ($(HAVE_LIBSUBID),1)
 SUBID_CPPFLAGS := -DHAVE_LIBSUBID
-SUBID_LIBS := -lsubid
 endif
 
 PROJECT_CPPFLAGS := -D_GNU_SOURCE -Icommon -DPROJECT_VERSION='"$(VERSION)"' \
@@ -70,8 +71,8 @@ COMMON_SRCS := $(wildcard common/*.c)
 COMMON_OBJS := $(COMMON_SRCS:%.c=$(BUILDDIR)/%.o)
 LIBCOMMON := $(BUILDDIR)/libcommon.a
 
-# Per-tool link libraries; a tool without an entry needs only libc.
-become-root_LIBS := $(SUBID_LIBS)
+# Per-tool link libraries (TOOL_LIBS); a tool without an entry needs only
+# libc.
 
 .PHONY: all check check-unit check-install install uninstall fuzz bench \
 	fmt clean man $(TOOLS) $(TOOLS:%=install-%) $(TOOLS:%=uninstall-%)

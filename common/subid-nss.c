@@ -6,18 +6,56 @@
 #include "subid-nss.h"
 
 #ifdef HAVE_LIBSUBID
+#include <dlfcn.h>
 #include <shadow/subid.h>
+
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+#define LIBSUBID_SONAME "libsubid.so." STRINGIFY(SUBID_ABI_MAJOR)
+
+/* Loaded only when nsswitch.conf names an NSS source: libsubid links PAM,
+ * SELinux, audit and more, which would cost every run of a tool about a
+ * millisecond of dynamic linking for what the files alone answer. */
+struct libsubid {
+	__typeof__(subid_init) *init;
+	__typeof__(subid_get_uid_ranges) *get_uid_ranges;
+	__typeof__(subid_get_gid_ranges) *get_gid_ranges;
+};
+
+static int load_libsubid(struct libsubid *lib)
+{
+	void *h = dlopen(LIBSUBID_SONAME, RTLD_NOW | RTLD_LOCAL);
+
+	if (!h) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	lib->init = (__typeof__(lib->init))dlsym(h, "subid_init");
+	lib->get_uid_ranges =
+		(__typeof__(lib->get_uid_ranges))dlsym(h, "subid_get_uid_ranges");
+	lib->get_gid_ranges =
+		(__typeof__(lib->get_gid_ranges))dlsym(h, "subid_get_gid_ranges");
+	if (!lib->init || !lib->get_uid_ranges || !lib->get_gid_ranges) {
+		dlclose(h);
+		errno = ENOTSUP;
+		return -1;
+	}
+	return 0;
+}
 
 int subid_nss_get(int gid, const char *prog, const char *name,
 		  struct subid_nss_range **out)
 {
 	struct subid_range *got = NULL;
 	struct subid_nss_range *v;
+	struct libsubid lib;
 	int n, i;
 
-	subid_init(prog, stderr);
-	n = gid ? subid_get_gid_ranges(name, &got)
-		: subid_get_uid_ranges(name, &got);
+	if (load_libsubid(&lib) < 0)
+		return -1;
+	lib.init(prog, stderr);
+	n = gid ? lib.get_gid_ranges(name, &got)
+		: lib.get_uid_ranges(name, &got);
 	if (n < 0) {
 		errno = EIO;
 		return -1;

@@ -284,10 +284,14 @@ int subid_lookup(enum subid_kind kind, const char *name, uid_t uid,
 		 struct subid_list *out, subid_report_fn *report, void *ctx)
 {
 	const char *file = kind == SUBID_UID ? SUBID_UID_FILE : SUBID_GID_FILE;
-	char source[64];
+	/* Read once: a tool asks for uids and then gids. */
+	static char source[64];
 
-	if (subid_nss_source(SUBID_NSSWITCH, source, sizeof(source)) < 0)
+	if (!source[0] &&
+	    subid_nss_source(SUBID_NSSWITCH, source, sizeof(source)) < 0) {
+		source[0] = '\0';
 		return -1;
+	}
 	if (strcmp(source, "files") != 0) {
 		/* NSS modules know users by name only. */
 		if (!name)
