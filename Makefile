@@ -77,6 +77,8 @@ LIBCOMMON := $(BUILDDIR)/libcommon.a
 .PHONY: all check check-unit check-install install uninstall fuzz bench \
 	fmt clean man $(TOOLS) $(TOOLS:%=install-%) $(TOOLS:%=uninstall-%)
 .DEFAULT_GOAL := all
+# Keep the objects of the test programs between runs.
+.SECONDARY:
 
 all: $(TOOLS)
 
