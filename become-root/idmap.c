@@ -101,10 +101,9 @@ int idmap_format(const struct idmap *m, char *buf, size_t len)
 	size_t used = 0, i;
 
 	for (i = 0; i < m->n; i++) {
-		int w = snprintf(buf ? buf + used : NULL,
-				 buf ? len - used : 0, "%u %u %u\n",
-				 m->ext[i].inside, m->ext[i].outside,
-				 m->ext[i].count);
+		int w = snprintf(buf ? buf + used : NULL, buf ? len - used : 0,
+				 "%u %u %u\n", m->ext[i].inside,
+				 m->ext[i].outside, m->ext[i].count);
 
 		if (w < 0)
 			return -1;
@@ -115,9 +114,8 @@ int idmap_format(const struct idmap *m, char *buf, size_t len)
 	return (int)used;
 }
 
-int idmap_describe(const struct idmap_problem *p,
-		   const struct subid_range *r, const char *file, char *buf,
-		   size_t len)
+int idmap_describe(const struct idmap_problem *p, const struct subid_range *r,
+		   const char *file, char *buf, size_t len)
 {
 	int w;
 

@@ -29,11 +29,11 @@ struct idmap {
 
 enum idmap_status {
 	IDMAP_OK,
-	IDMAP_OVERLAP,	     /* ranges a and b share ids */
-	IDMAP_HOLDS_SELF,    /* range a contains the caller's own id */
-	IDMAP_TOO_MANY,	     /* more extents or text than the kernel takes */
-	IDMAP_TOO_LARGE,     /* inside ids would run past 4294967294; defensive:
-				disjoint valid ranges cannot get there */
+	IDMAP_OVERLAP,	  /* ranges a and b share ids */
+	IDMAP_HOLDS_SELF, /* range a contains the caller's own id */
+	IDMAP_TOO_MANY,	  /* more extents or text than the kernel takes */
+	IDMAP_TOO_LARGE,  /* inside ids would run past 4294967294; defensive:
+			     disjoint valid ranges cannot get there */
 };
 
 struct idmap_problem {

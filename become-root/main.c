@@ -59,32 +59,45 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: become-root [OPTION]... [--] [COMMAND [ARG]...]\n"
-		"Run COMMAND (default: $SHELL, else /bin/sh) in a new user namespace\n"
-		"in which the caller is root and all of its subordinate uid and gid\n"
-		"ranges (/etc/subuid, /etc/subgid) are mapped contiguously from 1.\n"
+		"Run COMMAND (default: $SHELL, else /bin/sh) in a new user "
+		"namespace\n"
+		"in which the caller is root and all of its subordinate uid "
+		"and gid\n"
+		"ranges (/etc/subuid, /etc/subgid) are mapped contiguously "
+		"from 1.\n"
 		"\n"
-		"  -m, --mount            new mount namespace (mounts made private)\n"
+		"  -m, --mount            new mount namespace (mounts made "
+		"private)\n"
 		"  -n, --net              new network namespace\n"
-		"  -p, --pid              new PID namespace: COMMAND is its PID 1\n"
+		"  -p, --pid              new PID namespace: COMMAND is its "
+		"PID 1\n"
 		"  -i, --ipc              new IPC namespace\n"
 		"  -u, --uts              new UTS namespace\n"
 		"  -C, --cgroup           new cgroup namespace\n"
 		"  -T, --time             new time namespace\n"
-		"      --mount-proc       mount a fresh /proc (implies --mount --pid)\n"
-		"      --keep-id          map the caller to its own uid and gid, not 0\n"
-		"      --require-subids   fail rather than map only the caller's ids\n"
-		"      --pid-file=PATH    write the host PID of the process running\n"
+		"      --mount-proc       mount a fresh /proc (implies --mount "
+		"--pid)\n"
+		"      --keep-id          map the caller to its own uid and "
+		"gid, not 0\n"
+		"      --require-subids   fail rather than map only the "
+		"caller's ids\n"
+		"      --pid-file=PATH    write the host PID of the process "
+		"running\n"
 		"                         COMMAND to PATH\n"
-		"      --ready-fd=N       write one byte to fd N once the maps are set\n"
+		"      --ready-fd=N       write one byte to fd N once the maps "
+		"are set\n"
 		"      --preserve-fds=N   pass fds 3 .. 3+N-1 to COMMAND\n"
-		"  -q, --quiet            no warning when falling back to one id\n"
+		"  -q, --quiet            no warning when falling back to one "
+		"id\n"
 		"  -v, --verbose          print the maps written\n"
 		"  -h, --help             show this help and exit\n"
 		"  -V, --version          show the version and exit\n"
 		"\n"
 		"Environment: NEWUIDMAP and NEWGIDMAP name other map helpers.\n"
-		"Exit status: COMMAND's, 128+N if it was killed by signal N, 125 if\n"
-		"become-root failed, 126 if COMMAND cannot run, 127 if not found.\n");
+		"Exit status: COMMAND's, 128+N if it was killed by signal N, "
+		"125 if\n"
+		"become-root failed, 126 if COMMAND cannot run, 127 if not "
+		"found.\n");
 }
 
 static _Noreturn void try_help(void)
@@ -137,19 +150,37 @@ static void parse_options(struct options *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+mnpiuCTqvhV", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
-		case 'm': o->ns_flags |= CLONE_NEWNS; break;
-		case 'n': o->ns_flags |= CLONE_NEWNET; break;
-		case 'p': o->ns_flags |= CLONE_NEWPID; break;
-		case 'i': o->ns_flags |= CLONE_NEWIPC; break;
-		case 'u': o->ns_flags |= CLONE_NEWUTS; break;
-		case 'C': o->ns_flags |= CLONE_NEWCGROUP; break;
-		case 'T': o->ns_flags |= CLONE_NEWTIME; break;
+		case 'm':
+			o->ns_flags |= CLONE_NEWNS;
+			break;
+		case 'n':
+			o->ns_flags |= CLONE_NEWNET;
+			break;
+		case 'p':
+			o->ns_flags |= CLONE_NEWPID;
+			break;
+		case 'i':
+			o->ns_flags |= CLONE_NEWIPC;
+			break;
+		case 'u':
+			o->ns_flags |= CLONE_NEWUTS;
+			break;
+		case 'C':
+			o->ns_flags |= CLONE_NEWCGROUP;
+			break;
+		case 'T':
+			o->ns_flags |= CLONE_NEWTIME;
+			break;
 		case OPT_MOUNT_PROC:
 			o->mount_proc = true;
 			o->ns_flags |= CLONE_NEWNS | CLONE_NEWPID;
 			break;
-		case OPT_KEEP_ID: o->keep_id = true; break;
-		case OPT_REQUIRE_SUBIDS: o->require_subids = true; break;
+		case OPT_KEEP_ID:
+			o->keep_id = true;
+			break;
+		case OPT_REQUIRE_SUBIDS:
+			o->require_subids = true;
+			break;
 		case OPT_PID_FILE:
 			if (!*optarg)
 				try_help_after(warn("--pid-file: empty path"));
@@ -163,13 +194,18 @@ static void parse_options(struct options *o, int argc, char **argv)
 			break;
 		case OPT_PRESERVE_FDS:
 			if (parse_u32(optarg, &n) < 0 || n > 1024 * 1024)
-				try_help_after(warn("--preserve-fds: `%s` is not "
-						    "a number of fds",
-						    optarg));
+				try_help_after(
+					warn("--preserve-fds: `%s` is not "
+					     "a number of fds",
+					     optarg));
 			o->preserve_fds = n;
 			break;
-		case 'q': o->quiet = true; break;
-		case 'v': log_set_verbose(true); break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			log_set_verbose(true);
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);

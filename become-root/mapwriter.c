@@ -89,8 +89,7 @@ static char **helper_argv(const char *helper, pid_t target,
 	return argv;
 }
 
-static int write_proc_map(pid_t target, const char *file,
-			  const struct idmap *m)
+static int write_proc_map(pid_t target, const char *file, const struct idmap *m)
 {
 	char path[64], text[IDMAP_MAX_TEXT + 1];
 	_cleanup_close_ int fd = -1;

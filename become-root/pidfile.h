@@ -12,7 +12,10 @@ struct pidfile {
 	const char *name;
 };
 
-#define PIDFILE_INIT { .dirfd = -1, .name = NULL }
+#define PIDFILE_INIT                                                           \
+	{                                                                      \
+		.dirfd = -1, .name = NULL                                      \
+	}
 
 int pidfile_prepare(struct pidfile *p, const char *path);
 int pidfile_write(struct pidfile *p, pid_t pid);

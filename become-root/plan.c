@@ -20,8 +20,8 @@ static int lookup(enum subid_kind kind, const struct caller *c, bool quiet,
 {
 	const char *file = kind == SUBID_UID ? SUBID_UID_FILE : SUBID_GID_FILE;
 
-	if (subid_lookup(kind, c->name, c->uid, out, report_bad_line,
-			 &quiet) == 0)
+	if (subid_lookup(kind, c->name, c->uid, out, report_bad_line, &quiet) ==
+	    0)
 		return 0;
 	if (errno == ENOTSUP)
 		snprintf(reason, len,
@@ -65,7 +65,8 @@ enum plan_result plan_mappings(struct map_plan *plan, const struct caller *c,
 	/* Real root needs no helper: it may write any map itself. */
 	plan->method = c->uid == 0 ? MAP_DIRECT : MAP_HELPER;
 	if (!c->name && c->uid != 0) {
-		snprintf(reason, len, "uid %u has no entry in the user database",
+		snprintf(reason, len,
+			 "uid %u has no entry in the user database",
 			 (unsigned int)c->uid);
 		return fallback(plan, c, keep_id);
 	}

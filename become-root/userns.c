@@ -51,10 +51,11 @@ static void explain_enospc(int flags, char *buf, size_t len)
 
 		if (!(flags & ns_limits[i].flag))
 			continue;
-		snprintf(path, sizeof(path),
-			 "/proc/sys/user/max_%s_namespaces", ns_limits[i].type);
+		snprintf(path, sizeof(path), "/proc/sys/user/max_%s_namespaces",
+			 ns_limits[i].type);
 		if (read_sysctl(path) == 0) {
-			snprintf(buf, len, "%s namespaces are disabled: %s is 0",
+			snprintf(buf, len,
+				 "%s namespaces are disabled: %s is 0",
 				 ns_limits[i].type, path);
 			return;
 		}

@@ -9,8 +9,8 @@
 #include <dlfcn.h>
 #include <shadow/subid.h>
 
-#define STRINGIFY_(x) #x
-#define STRINGIFY(x) STRINGIFY_(x)
+#define STRINGIFY_(x)	#x
+#define STRINGIFY(x)	STRINGIFY_(x)
 #define LIBSUBID_SONAME "libsubid.so." STRINGIFY(SUBID_ABI_MAJOR)
 
 /* Loaded only when nsswitch.conf names an NSS source: libsubid links PAM,
@@ -31,10 +31,10 @@ static int load_libsubid(struct libsubid *lib)
 		return -1;
 	}
 	lib->init = (__typeof__(lib->init))dlsym(h, "subid_init");
-	lib->get_uid_ranges =
-		(__typeof__(lib->get_uid_ranges))dlsym(h, "subid_get_uid_ranges");
-	lib->get_gid_ranges =
-		(__typeof__(lib->get_gid_ranges))dlsym(h, "subid_get_gid_ranges");
+	lib->get_uid_ranges = (__typeof__(lib->get_uid_ranges))dlsym(
+		h, "subid_get_uid_ranges");
+	lib->get_gid_ranges = (__typeof__(lib->get_gid_ranges))dlsym(
+		h, "subid_get_gid_ranges");
 	if (!lib->init || !lib->get_uid_ranges || !lib->get_gid_ranges) {
 		dlclose(h);
 		errno = ENOTSUP;

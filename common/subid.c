@@ -114,7 +114,8 @@ int subid_cursor_next(struct subid_cursor *c, struct subid_entry *e,
 		      const char **why)
 {
 	while (c->pos < c->end) {
-		const char *nl = memchr(c->pos, '\n', (size_t)(c->end - c->pos));
+		const char *nl =
+			memchr(c->pos, '\n', (size_t)(c->end - c->pos));
 		const char *line = c->pos;
 		size_t len = (size_t)((nl ? nl : c->end) - line);
 		int r;
@@ -184,8 +185,8 @@ int subid_parse_buffer(const char *buf, size_t len, const char *file,
 
 		if (r < 0) {
 			/* A line whose owner cannot be read may be ours. */
-			if (report && (!e.owner ||
-				       subid_owner_matches(&e, name, uid)))
+			if (report &&
+			    (!e.owner || subid_owner_matches(&e, name, uid)))
 				report(file, cur.line, why, ctx);
 			continue;
 		}
@@ -206,8 +207,7 @@ int subid_parse_file(const char *file, const char *name, uid_t uid,
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
 
-	if (read_file_at(AT_FDCWD, file, SUBID_FILE_MAX, &buf, &len) <
-	    0)
+	if (read_file_at(AT_FDCWD, file, SUBID_FILE_MAX, &buf, &len) < 0)
 		return errno == ENOENT ? 0 : -1;
 	return subid_parse_buffer(buf, len, file, name, uid, out, report, ctx);
 }

@@ -18,7 +18,7 @@
 #define SUBID_NSSWITCH "/etc/nsswitch.conf"
 /* Nothing legitimate comes close; a cap keeps a hostile file from making us
  * allocate without bound. */
-#define SUBID_FILE_MAX (64u << 20)
+#define SUBID_FILE_MAX	(64u << 20)
 #define SUBID_OWNER_MAX 256
 
 enum subid_kind { SUBID_UID, SUBID_GID };

@@ -9,7 +9,10 @@ struct sync_pipe {
 	int wr;
 };
 
-#define SYNC_PIPE_INIT { .rd = -1, .wr = -1 }
+#define SYNC_PIPE_INIT                                                         \
+	{                                                                      \
+		.rd = -1, .wr = -1                                             \
+	}
 
 /* Both ends close-on-exec. Returns 0, or -1 with errno. */
 int sync_pipe_open(struct sync_pipe *p);

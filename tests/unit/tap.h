@@ -12,7 +12,7 @@ static int tap_count, tap_failed;
 
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 #define is_int(got, want, ...)                                                 \
-	tap_is_int((long long)(got), (long long)(want), __FILE__, __LINE__,   \
+	tap_is_int((long long)(got), (long long)(want), __FILE__, __LINE__,    \
 		   __VA_ARGS__)
 #define is_str(got, want, ...)                                                 \
 	tap_is_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
@@ -62,8 +62,8 @@ tap_is_str(const char *got, const char *want, const char *file, int line,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (!tap_ok(pass, file, line, "%s", msg))
-		printf("#   got  \"%s\"\n#   want \"%s\"\n", got ? got : "(null)",
-		       want ? want : "(null)");
+		printf("#   got  \"%s\"\n#   want \"%s\"\n",
+		       got ? got : "(null)", want ? want : "(null)");
 	return pass;
 }
 

@@ -32,7 +32,9 @@ static enum idmap_status problem_of(uint32_t self, bool keep_id,
 int main(void)
 {
 	struct subid_range r[] = {
-		{ 200000, 65536, 1 }, { 400000, 65536, 2 }, { 600000, 10, 3 },
+		{ 200000, 65536, 1 },
+		{ 400000, 65536, 2 },
+		{ 600000, 10, 3 },
 	};
 	struct subid_range bad[] = { { 100, 50, 4 }, { 120, 5, 7 } };
 	struct subid_range mine[] = { { 990, 20, 3 } };
@@ -59,11 +61,9 @@ int main(void)
 	       "0 200000 65536\n65536 400000 4464\n70000 70000 1\n"
 	       "70001 404464 61072\n",
 	       "keep-id: the split falls in the second range");
-	is_str(build(65536, true, r, 1),
-	       "0 200000 65536\n65536 65536 1\n",
+	is_str(build(65536, true, r, 1), "0 200000 65536\n65536 65536 1\n",
 	       "keep-id: the caller right after the last range");
-	is_str(build(500000, true, r, 1),
-	       "0 200000 65536\n500000 500000 1\n",
+	is_str(build(500000, true, r, 1), "0 200000 65536\n500000 500000 1\n",
 	       "keep-id: a gap when the ranges end below the caller");
 	is_str(build(0, true, r, 1), "0 0 1\n1 200000 65536\n",
 	       "keep-id for root is the plain map");
@@ -93,8 +93,9 @@ int main(void)
 	ok(strcmp(build(1000, false, many, 200), "error") != 0,
 	   "200 short ranges fit in a page");
 	for (i = 0; i < 339; i++)
-		many[i] = (struct subid_range){ 1000000000 + (uint32_t)i * 100000,
-						99999, (unsigned int)i + 1 };
+		many[i] =
+			(struct subid_range){ 1000000000 + (uint32_t)i * 100000,
+					      99999, (unsigned int)i + 1 };
 	is_int(problem_of(1000, false, many, 339, &p), IDMAP_TOO_MANY,
 	       "340 long lines pass a page: refused, not cut short");
 	free(many);

@@ -24,7 +24,8 @@ int main(void)
 	ok(parse_u32("0", &u32) == 0 && u32 == 0, "0");
 	ok(parse_u32("4294967295", &u32) == 0 && u32 == UINT32_MAX,
 	   "largest u32");
-	ok(parse_u32("007", &u32) == 0 && u32 == 7, "leading zeros are decimal");
+	ok(parse_u32("007", &u32) == 0 && u32 == 7,
+	   "leading zeros are decimal");
 	rejects_u32("", EINVAL);
 	rejects_u32(" 1", EINVAL);
 	rejects_u32("1 ", EINVAL);

@@ -94,8 +94,9 @@ static void test_buffer(void)
 		   l.v[2].start == 400000 && l.v[2].line == 4 &&
 		   l.v[3].start == 500000 && l.v[3].count == 1,
 	   "ranges in file order with their line numbers");
-	is_int(reports, 2, "her bad line and the ownerless one are reported, "
-			   "bob's is not");
+	is_int(reports, 2,
+	       "her bad line and the ownerless one are reported, "
+	       "bob's is not");
 	is_int(subid_list_total(&l), 65536 + 10 + 5 + 1, "total ids");
 	subid_list_free(&l);
 
@@ -157,7 +158,10 @@ static void test_files(void)
 static void test_overlap(void)
 {
 	struct subid_range v[] = {
-		{ 500, 100, 1 }, { 100, 100, 2 }, { 200, 300, 3 }, { 599, 1, 4 },
+		{ 500, 100, 1 },
+		{ 100, 100, 2 },
+		{ 200, 300, 3 },
+		{ 599, 1, 4 },
 	};
 	size_t a, b;
 
