@@ -121,56 +121,60 @@ enum {
 	OPT_PRESERVE_FDS,
 };
 
+static const struct option longopts[] = {
+	{ "mount", no_argument, NULL, 'm' },
+	{ "net", no_argument, NULL, 'n' },
+	{ "pid", no_argument, NULL, 'p' },
+	{ "ipc", no_argument, NULL, 'i' },
+	{ "uts", no_argument, NULL, 'u' },
+	{ "cgroup", no_argument, NULL, 'C' },
+	{ "time", no_argument, NULL, 'T' },
+	{ "mount-proc", no_argument, NULL, OPT_MOUNT_PROC },
+	{ "keep-id", no_argument, NULL, OPT_KEEP_ID },
+	{ "require-subids", no_argument, NULL, OPT_REQUIRE_SUBIDS },
+	{ "pid-file", required_argument, NULL, OPT_PID_FILE },
+	{ "ready-fd", required_argument, NULL, OPT_READY_FD },
+	{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The short option of each namespace type, and its clone flag. */
+static const struct {
+	char opt;
+	int flag;
+} ns_options[] = {
+	{ 'm', CLONE_NEWNS },	{ 'n', CLONE_NEWNET }, { 'p', CLONE_NEWPID },
+	{ 'i', CLONE_NEWIPC },	{ 'u', CLONE_NEWUTS }, { 'C', CLONE_NEWCGROUP },
+	{ 'T', CLONE_NEWTIME },
+};
+
+static int ns_flag_of(int opt)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ns_options) / sizeof(ns_options[0]); i++)
+		if (ns_options[i].opt == opt)
+			return ns_options[i].flag;
+	return 0;
+}
+
 static void parse_options(struct options *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "mount", no_argument, NULL, 'm' },
-		{ "net", no_argument, NULL, 'n' },
-		{ "pid", no_argument, NULL, 'p' },
-		{ "ipc", no_argument, NULL, 'i' },
-		{ "uts", no_argument, NULL, 'u' },
-		{ "cgroup", no_argument, NULL, 'C' },
-		{ "time", no_argument, NULL, 'T' },
-		{ "mount-proc", no_argument, NULL, OPT_MOUNT_PROC },
-		{ "keep-id", no_argument, NULL, OPT_KEEP_ID },
-		{ "require-subids", no_argument, NULL, OPT_REQUIRE_SUBIDS },
-		{ "pid-file", required_argument, NULL, OPT_PID_FILE },
-		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
-		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	uint32_t n;
 	int c;
 
 	/* '+': options end at COMMAND, whose own options are its own. */
 	while ((c = getopt_long(argc, argv, "+mnpiuCTqvhV", longopts, NULL)) !=
 	       -1) {
+		if (ns_flag_of(c)) {
+			o->ns_flags |= ns_flag_of(c);
+			continue;
+		}
 		switch (c) {
-		case 'm':
-			o->ns_flags |= CLONE_NEWNS;
-			break;
-		case 'n':
-			o->ns_flags |= CLONE_NEWNET;
-			break;
-		case 'p':
-			o->ns_flags |= CLONE_NEWPID;
-			break;
-		case 'i':
-			o->ns_flags |= CLONE_NEWIPC;
-			break;
-		case 'u':
-			o->ns_flags |= CLONE_NEWUTS;
-			break;
-		case 'C':
-			o->ns_flags |= CLONE_NEWCGROUP;
-			break;
-		case 'T':
-			o->ns_flags |= CLONE_NEWTIME;
-			break;
 		case OPT_MOUNT_PROC:
 			o->mount_proc = true;
 			o->ns_flags |= CLONE_NEWNS | CLONE_NEWPID;

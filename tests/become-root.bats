@@ -395,3 +395,23 @@ allow" ]
 	run as_user env -u SHELL "$BR" < /dev/null
 	[ "$status" -eq 0 ]
 }
+
+@test "bash completion: options, option arguments, then the command" {
+	[ -f /usr/share/bash-completion/bash_completion ] ||
+		skip "bash-completion is not installed"
+	complete_words() {
+		bash -c '
+			source /usr/share/bash-completion/bash_completion
+			source "$1/completions/become-root.bash"
+			shift
+			COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+			COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+			_become_root 2>/dev/null
+			printf "%s\n" "${COMPREPLY[@]}" | sort -u' _ "$TOP" "$@"
+	}
+	[ "$(complete_words become-root --keep)" = --keep-id ]
+	[ "$(complete_words become-root --pid-file x --mount-p)" = --mount-proc ]
+	[ "$(complete_words become-root --net -- become-roo)" = "" ] ||
+		[[ $(complete_words become-root --net -- whoam) == whoami ]]
+	[ "$(complete_words become-root --net whoam)" = whoami ]
+}

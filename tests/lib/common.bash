@@ -41,27 +41,19 @@ user_tmpdir() {
 set_subuid() { printf '%b' "$1" > /etc/subuid; }
 set_subgid() { printf '%b' "$1" > /etc/subgid; }
 
-# wait_for_file PATH [TENTHS]: until PATH is non-empty (default 5 s).
-wait_for_file() {
-	local i
-	for ((i = 0; i < ${2:-50}; i++)); do
-		[ -s "$1" ] && return 0
-		sleep 0.1
-	done
-	echo "timed out waiting for $1" >&2
-	return 1
-}
 
-# wait_for_path PATH: until PATH exists (5 s).
-wait_for_path() {
+# wait_until CMD...: until CMD succeeds, at most 5 s.
+wait_until() {
 	local i
 	for ((i = 0; i < 50; i++)); do
-		[ -e "$1" ] && return 0
+		"$@" && return 0
 		sleep 0.1
 	done
-	echo "timed out waiting for $1" >&2
+	echo "timed out waiting for: $*" >&2
 	return 1
 }
+wait_for_file() { wait_until test -s "$1"; }
+wait_for_path() { wait_until test -e "$1"; }
 
 # wait_pid PID: wait for a background job, at most 10 s (then kill it), and
 # return its exit status; a test must never hang the suite.

@@ -112,9 +112,26 @@ static void test_buffer(void)
 	subid_list_free(&l);
 }
 
+/* The source subid_nss_source() reads from an nsswitch.conf holding
+ * content (none: no file). */
+static const char *nss_source_of(const char *path, const char *content)
+{
+	static char src[32];
+	FILE *f;
+
+	if (content) {
+		f = fopen(path, "w");
+		fputs(content, f);
+		fclose(f);
+	}
+	if (subid_nss_source(path, src, sizeof(src)) < 0)
+		return "error";
+	return src;
+}
+
 static void test_files(void)
 {
-	char dir[] = "/tmp/test-subid.XXXXXX", path[128], ns[128], src[32];
+	char dir[] = "/tmp/test-subid.XXXXXX", path[128], ns[128];
 	struct subid_list l = { 0 };
 	FILE *f;
 
@@ -135,21 +152,11 @@ static void test_files(void)
 	subid_list_free(&l);
 
 	snprintf(ns, sizeof(ns), "%s/nsswitch.conf", dir);
-	ok(subid_nss_source(ns, src, sizeof(src)) == 0 &&
-		   strcmp(src, "files") == 0,
-	   "no nsswitch.conf: files");
-	f = fopen(ns, "w");
-	fputs("passwd: files\n  subid:   sss  files # x\n", f);
-	fclose(f);
-	ok(subid_nss_source(ns, src, sizeof(src)) == 0 &&
-		   strcmp(src, "sss") == 0,
-	   "the first subid source is the one libsubid uses");
-	f = fopen(ns, "w");
-	fputs("subid:\n", f);
-	fclose(f);
-	ok(subid_nss_source(ns, src, sizeof(src)) == 0 &&
-		   strcmp(src, "files") == 0,
-	   "an empty subid line means files");
+	is_str(nss_source_of(ns, NULL), "files", "no nsswitch.conf: files");
+	is_str(nss_source_of(ns, "passwd: files\n  subid:   sss  files # x\n"),
+	       "sss", "the first subid source is the one libsubid uses");
+	is_str(nss_source_of(ns, "subid:\n"), "files",
+	       "an empty subid line means files");
 	unlink(ns);
 	unlink(path);
 	rmdir(dir);
