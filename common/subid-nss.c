@@ -20,6 +20,8 @@ struct libsubid {
 	__typeof__(subid_init) *init;
 	__typeof__(subid_get_uid_ranges) *get_uid_ranges;
 	__typeof__(subid_get_gid_ranges) *get_gid_ranges;
+	__typeof__(subid_get_uid_owners) *get_uid_owners;
+	__typeof__(subid_get_gid_owners) *get_gid_owners;
 };
 
 static int load_libsubid(struct libsubid *lib)
@@ -35,7 +37,12 @@ static int load_libsubid(struct libsubid *lib)
 		h, "subid_get_uid_ranges");
 	lib->get_gid_ranges = (__typeof__(lib->get_gid_ranges))dlsym(
 		h, "subid_get_gid_ranges");
-	if (!lib->init || !lib->get_uid_ranges || !lib->get_gid_ranges) {
+	lib->get_uid_owners = (__typeof__(lib->get_uid_owners))dlsym(
+		h, "subid_get_uid_owners");
+	lib->get_gid_owners = (__typeof__(lib->get_gid_owners))dlsym(
+		h, "subid_get_gid_owners");
+	if (!lib->init || !lib->get_uid_ranges || !lib->get_gid_ranges ||
+	    !lib->get_uid_owners || !lib->get_gid_owners) {
 		dlclose(h);
 		errno = ENOTSUP;
 		return -1;
@@ -73,7 +80,33 @@ int subid_nss_get(int gid, const char *prog, const char *name,
 	*out = v;
 	return n;
 }
+int subid_nss_owners(int gid, const char *prog, unsigned long id, uid_t **out)
+{
+	struct libsubid lib;
+	int n;
+
+	if (load_libsubid(&lib) < 0)
+		return -1;
+	lib.init(prog, stderr);
+	n = gid ? lib.get_gid_owners((gid_t)id, out)
+		: lib.get_uid_owners((uid_t)id, out);
+	if (n < 0) {
+		errno = EIO;
+		return -1;
+	}
+	return n;
+}
 #else
+int subid_nss_owners(int gid, const char *prog, unsigned long id, uid_t **out)
+{
+	(void)gid;
+	(void)prog;
+	(void)id;
+	(void)out;
+	errno = ENOTSUP;
+	return -1;
+}
+
 int subid_nss_get(int gid, const char *prog, const char *name,
 		  struct subid_nss_range **out)
 {
