@@ -160,7 +160,12 @@ fuzz:
 			-max_len=4096 $(BUILDDIR)/fuzz/corpus-$$n tests/fuzz/corpus/$$n; \
 	done
 
-check: all $(UNIT_BINS) $(REPLAY_BINS)
+# Test helpers the integration tests load (an LD_PRELOAD race shim).
+$(BUILDDIR)/tests/swap-shim.so: tests/lib/swap-shim.c
+	@mkdir -p $(@D)
+	$(CC) $(PROJECT_CPPFLAGS) $(CPPFLAGS) -std=gnu11 -Wall -Wextra -fPIC -shared $(CFLAGS) -o $@ $<
+
+check: all $(UNIT_BINS) $(REPLAY_BINS) $(BUILDDIR)/tests/swap-shim.so
 	BUILDDIR=$(BUILDDIR) tests/run
 
 check-unit: $(UNIT_BINS) $(REPLAY_BINS)

@@ -26,6 +26,13 @@ static int compare_start(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
+static void sort_ranges(struct id_ranges *r)
+{
+	/* qsort(NULL, 0, ...) is undefined behaviour. */
+	if (r->n > 1)
+		qsort(r->v, r->n, sizeof(*r->v), compare_start);
+}
+
 static int add_range(struct id_ranges *r, const char *owner, size_t len,
 		     uint32_t start, uint32_t count, unsigned int line)
 {
@@ -81,7 +88,7 @@ int idtable_parse(struct id_ranges *r, const char *text, size_t len,
 	}
 	for (i = 0; i < r->n; i++)
 		normalize_owner(&r->v[i]);
-	qsort(r->v, r->n, sizeof(*r->v), compare_start);
+	sort_ranges(r);
 	return 0;
 }
 
@@ -158,6 +165,8 @@ const char *idtable_owner(const struct idtable *t, enum subid_kind kind,
 		else
 			hi = mid;
 	}
+	/* Overlapping ranges (a misconfiguration the audit reports) may
+	 * hold id in an earlier range too: look back through all of them. */
 	while (lo-- > 0) {
 		const struct id_range *x = &r->v[lo];
 
@@ -165,9 +174,6 @@ const char *idtable_owner(const struct idtable *t, enum subid_kind kind,
 			strcpy(buf, x->owner);
 			return buf;
 		}
-		/* Ranges are at most 2^32 long: nothing further back can
-		 * reach id once starts fall far enough. Keep it simple and
-		 * exact: scan on. */
 	}
 	return NULL;
 }
@@ -246,19 +252,12 @@ static int state_line(struct idtable *t, char *line, unsigned int lineno,
 	return add_range(r, e.owner, e.owner_len, e.start, e.count, lineno);
 }
 
-int idtable_load_state(struct idtable *t, const char *path, char *why,
-		       size_t len)
+int idtable_parse_state(struct idtable *t, char *text, char *why, size_t len)
 {
-	_cleanup_free_ char *text = NULL;
-	size_t size;
 	char *line, *save = NULL;
 	unsigned int lineno = 1;
 
 	memset(t, 0, sizeof(*t));
-	if (read_file_at(AT_FDCWD, path, SUBID_FILE_MAX, &text, &size) < 0) {
-		snprintf(why, len, "%s", strerror(errno));
-		return -1;
-	}
 	if (strncmp(text, STATE_HEADER, strlen(STATE_HEADER)) != 0) {
 		snprintf(why, len, "not a keep-id-audit state file");
 		return -1;
@@ -269,9 +268,29 @@ int idtable_load_state(struct idtable *t, const char *path, char *why,
 		if (state_line(t, line, lineno, why, len) < 0)
 			return -1;
 	}
+	sort_ranges(&t->uid);
+	sort_ranges(&t->gid);
+	return 0;
+}
+
+int idtable_load_state(struct idtable *t, const char *path, char *why,
+		       size_t len)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t size;
+
+	memset(t, 0, sizeof(*t));
+	if (read_file_at(AT_FDCWD, path, SUBID_FILE_MAX, &text, &size) < 0) {
+		snprintf(why, len, "%s", strerror(errno));
+		return -1;
+	}
+	if (strlen(text) != size) {
+		snprintf(why, len, "not a keep-id-audit state file");
+		return -1;
+	}
+	if (idtable_parse_state(t, text, why, len) < 0)
+		return -1;
 	t->uid.file = t->gid.file = path;
-	qsort(t->uid.v, t->uid.n, sizeof(*t->uid.v), compare_start);
-	qsort(t->gid.v, t->gid.n, sizeof(*t->gid.v), compare_start);
 	return 0;
 }
 

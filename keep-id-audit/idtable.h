@@ -40,6 +40,8 @@ int idtable_save_state(const struct idtable *t, const char *path);
 /* Returns 0, or -1 with a reason in why. */
 int idtable_load_state(struct idtable *t, const char *path, char *why,
 		       size_t len);
+/* Parse a state file's NUL-terminated text (modified in place). */
+int idtable_parse_state(struct idtable *t, char *text, char *why, size_t len);
 void idtable_free(struct idtable *t);
 
 /* The owner of id, or NULL. Writes into buf (SUBID_OWNER_MAX + 1). */
