@@ -35,7 +35,6 @@
 
 /* Exit statuses of our own, as env(1) and podman use them. */
 #define EXIT_SETUP 125
-#define EXIT_USAGE 2
 
 struct options {
 	int ns_flags;
@@ -99,18 +98,6 @@ static void usage(FILE *out)
 		"become-root failed, 126 if COMMAND cannot run, 127 if not "
 		"found.\n");
 }
-
-static _Noreturn void try_help(void)
-{
-	fprintf(stderr, "Try 'become-root --help' for more information.\n");
-	exit(EXIT_USAGE);
-}
-
-#define try_help_after(message)                                                \
-	do {                                                                   \
-		message;                                                       \
-		try_help();                                                    \
-	} while (0)
 
 enum {
 	OPT_KEEP_ID = 256,
@@ -186,22 +173,27 @@ static void parse_options(struct options *o, int argc, char **argv)
 			o->require_subids = true;
 			break;
 		case OPT_PID_FILE:
-			if (!*optarg)
-				try_help_after(warn("--pid-file: empty path"));
+			if (!*optarg) {
+				warn("--pid-file: empty path");
+				die_usage();
+			}
 			o->pid_file = optarg;
 			break;
 		case OPT_READY_FD:
-			if (parse_fd(optarg, &o->ready_fd) < 0)
-				try_help_after(warn("--ready-fd: `%s` is not a "
-						    "file descriptor number",
-						    optarg));
+			if (parse_fd(optarg, &o->ready_fd) < 0) {
+				warn("--ready-fd: `%s` is not a "
+				     "file descriptor number",
+				     optarg);
+				die_usage();
+			}
 			break;
 		case OPT_PRESERVE_FDS:
-			if (parse_u32(optarg, &n) < 0 || n > 1024 * 1024)
-				try_help_after(
-					warn("--preserve-fds: `%s` is not "
-					     "a number of fds",
-					     optarg));
+			if (parse_u32(optarg, &n) < 0 || n > 1024 * 1024) {
+				warn("--preserve-fds: `%s` is not a number of "
+				     "fds",
+				     optarg);
+				die_usage();
+			}
 			o->preserve_fds = n;
 			break;
 		case 'q':
@@ -217,7 +209,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 			printf("become-root %s\n", PROJECT_VERSION);
 			exit(0);
 		default:
-			try_help();
+			die_usage();
 		}
 	}
 	o->command = argv + optind;

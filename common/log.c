@@ -113,3 +113,9 @@ void die_status(int status, const char *fmt, ...)
 	va_end(ap);
 	exit(status);
 }
+
+void die_usage(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog_name);
+	exit(2);
+}

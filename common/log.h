@@ -21,6 +21,9 @@ void warn_errno(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void debug(const char *fmt, ...) PRINTF_LIKE(1, 2);
 _Noreturn void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
 _Noreturn void die_errno(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* "Try 'PROG --help' for more information." and exit 2: after a usage
+ * error has been reported. */
+_Noreturn void die_usage(void);
 /* Like die(), with an explicit exit status (2 for usage errors). */
 _Noreturn void die_status(int status, const char *fmt, ...) PRINTF_LIKE(2, 3);
 

@@ -109,12 +109,6 @@ static void usage(FILE *out)
 		"still printed).\n");
 }
 
-static _Noreturn void try_help(void)
-{
-	fprintf(stderr, "Try 'keep-id-audit --help' for more information.\n");
-	exit(EXIT_TROUBLE);
-}
-
 enum {
 	OPT_CROSS = 256,
 	OPT_EXCLUDE,
@@ -204,7 +198,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 		case 'j':
 			if (parse_u32(optarg, &n) < 0 || n == 0 || n > 256) {
 				warn("--threads: `%s` is not 1 to 256", optarg);
-				try_help();
+				die_usage();
 			}
 			o->walk.threads = n;
 			break;
@@ -218,12 +212,12 @@ static void parse_options(struct options *o, int argc, char **argv)
 			printf("keep-id-audit %s\n", PROJECT_VERSION);
 			exit(0);
 		default:
-			try_help();
+			die_usage();
 		}
 	}
 	if (o->dry_run && !o->fix) {
 		warn("--dry-run goes with --fix");
-		try_help();
+		die_usage();
 	}
 	o->paths = optind < argc ? argv + optind : default_paths;
 }

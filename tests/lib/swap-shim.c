@@ -32,26 +32,20 @@ static int swap_then_open(const char *sym, int dirfd, const char *path,
 	return real(dirfd, path, flags, mode);
 }
 
-int openat(int dirfd, const char *path, int flags, ...)
-{
-	mode_t mode = 0;
-	va_list ap;
+/* openat() and openat64() alike: the mode is there only with O_CREAT or
+ * O_TMPFILE. */
+#define SHIM_OPENAT(sym)                                                       \
+	int sym(int dirfd, const char *path, int flags, ...)                   \
+	{                                                                      \
+		mode_t mode = 0;                                               \
+		va_list ap;                                                    \
+                                                                               \
+		va_start(ap, flags);                                           \
+		if (flags & (O_CREAT | O_TMPFILE))                             \
+			mode = va_arg(ap, mode_t);                             \
+		va_end(ap);                                                    \
+		return swap_then_open(#sym, dirfd, path, flags, mode);         \
+	}
 
-	va_start(ap, flags);
-	if (flags & (O_CREAT | O_TMPFILE))
-		mode = va_arg(ap, mode_t);
-	va_end(ap);
-	return swap_then_open("openat", dirfd, path, flags, mode);
-}
-
-int openat64(int dirfd, const char *path, int flags, ...)
-{
-	mode_t mode = 0;
-	va_list ap;
-
-	va_start(ap, flags);
-	if (flags & (O_CREAT | O_TMPFILE))
-		mode = va_arg(ap, mode_t);
-	va_end(ap);
-	return swap_then_open("openat64", dirfd, path, flags, mode);
-}
+SHIM_OPENAT(openat)
+SHIM_OPENAT(openat64)
