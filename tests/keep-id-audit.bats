@@ -227,3 +227,62 @@ make_findings() {
 		_keep_id_audit 2>/dev/null; echo "${COMPREPLY[*]}"' _ "$TOP"
 	[ "$output" = --cross-mounts ]
 }
+
+@test "keep-id-audit: symlink loops are not followed" {
+	require_sandbox
+	mkdir "$T/a"
+	ln -s . "$T/a/self"
+	ln -s ../a "$T/a/up"
+	ln -s "$T/b" "$T/c"
+	ln -s "$T/c" "$T/b"
+	touch "$T/a/f" && chown 200001:0 "$T/a/f" && chmod 4755 "$T/a/f"
+	run "$KA" "$T"
+	[ "$status" -eq 1 ]
+	[ "$(echo "$output" | grep -c "$T/a/f")" -eq 1 ]
+}
+
+@test "keep-id-audit: a directory of 100,000 entries" {
+	require_sandbox
+	python3 -c '
+import os, sys
+d = sys.argv[1]
+for i in range(100000):
+    os.close(os.open(f"{d}/f{i}", os.O_CREAT | os.O_WRONLY, 0o644))
+os.chown(f"{d}/f77777", 200003, 0)
+os.chmod(f"{d}/f77777", 0o4755)' "$T"
+	run "$KA" "$T"
+	[ "$status" -eq 1 ]
+	[[ $output == *"$T/f77777"* ]]
+	[ "$(echo "$output" | wc -l)" -eq 2 ]
+}
+
+@test "keep-id-audit: directories removed and recreated during the walk" {
+	require_sandbox
+	for i in $(seq 100); do
+		mkdir -p "$T/d$i/sub"
+		touch "$T/d$i/sub/f1" "$T/d$i/sub/f2" "$T/d$i/f"
+	done
+	touch "$T/keep" && chown 200001:0 "$T/keep" && chmod 4755 "$T/keep"
+	# A bounded churn: at most 5 s, stopped as soon as the scans end.
+	(
+		end=$((SECONDS + 5))
+		while ((SECONDS < end)); do
+			for i in $(seq 100); do
+				rm -rf "$T/d$i"
+				mkdir -p "$T/d$i/sub" && touch "$T/d$i/sub/f1"
+			done
+		done
+	) 3>&- &
+	churn=$!
+	for run in 1 2 3 4 5; do
+		rc=0
+		"$KA" "$T" > "$T.out" 2> "$T.err" || rc=$?
+		cat "$T.err"
+		[ "$rc" -eq 1 ]
+		grep -q "$T/keep" "$T.out"
+		[ ! -s "$T.err" ]
+	done
+	kill "$churn" 2>/dev/null || true
+	wait "$churn" || true
+	rm -f "$T.out" "$T.err"
+}
