@@ -74,6 +74,7 @@ LIBCOMMON := $(BUILDDIR)/libcommon.a
 # Per-tool link libraries (TOOL_LIBS); a tool without an entry needs only
 # libc.
 keep-id-audit_LIBS := -pthread
+cgroup-delegate_LIBS := -lm
 
 .PHONY: all check check-unit check-install install uninstall fuzz bench \
 	fmt clean man $(TOOLS) $(TOOLS:%=install-%) $(TOOLS:%=uninstall-%)
