@@ -199,6 +199,20 @@ void explain_write_error(FILE *out, const char *cgpath, int cgfd,
 		strerror(err));
 	switch (err) {
 	case EBUSY:
+		if (strcmp(file, "cgroup.procs") == 0) {
+			char subtree[256] = "";
+
+			cgfs_read(cgfd, "cgroup.subtree_control", subtree,
+				  sizeof(subtree));
+			fprintf(out,
+				"`%s` hands controllers to its children "
+				"(cgroup.subtree_control: %s), so it may hold "
+				"no process itself (the no-internal-process "
+				"rule): put the process in a leaf below it "
+				"(--leaf=NAME does).\n",
+				cgpath, subtree);
+			return;
+		}
 		fprintf(out,
 			"`%s` has processes: a cgroup that hands controllers "
 			"to its children may hold none itself (the "

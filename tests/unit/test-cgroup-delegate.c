@@ -2,6 +2,10 @@
 /* cgroup-delegate's pure logic: the v1 / OCI conversions, table-driven
  * against crun's formulas, sizes, and path checks. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cgfs.h"
 #include "settings.h"
@@ -154,8 +158,53 @@ static void test_paths(void)
 	ok(cgfs_check_path("a/..b/c.") == 0, "dots inside names are fine");
 }
 
+/* cgfs_open on an ordinary tree: symlinks never lead anywhere, through
+ * openat2 and through the fallback walk alike. */
+static void test_open_beneath(void)
+{
+	char dir[] = "/tmp/test-cgfs.XXXXXX", path[256];
+	int rootfd, fd, pass;
+
+	if (!mkdtemp(dir))
+		return;
+	snprintf(path, sizeof(path), "%s/a", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/a/b", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/out", dir);
+	ok(symlink("/tmp", path) == 0, "make a symlink out");
+	snprintf(path, sizeof(path), "%s/a/up", dir);
+	ok(symlink("..", path) == 0, "make a symlink up");
+	rootfd = open(dir, O_RDONLY | O_DIRECTORY);
+	for (pass = 0; pass < 2; pass++) {
+		cgfs_force_fallback = pass;
+		fd = cgfs_open(rootfd, "a/b", 0);
+		ok(fd >= 0, "%s: a real directory opens",
+		   pass ? "fallback" : "openat2");
+		close(fd);
+		ok(cgfs_open(rootfd, "out", 0) < 0,
+		   "%s: a symlink out is refused",
+		   pass ? "fallback" : "openat2");
+		ok(cgfs_open(rootfd, "a/up/a", 0) < 0,
+		   "%s: a symlink up is refused",
+		   pass ? "fallback" : "openat2");
+		ok(cgfs_open(rootfd, "a/../a", 0) < 0 && errno == EINVAL,
+		   "%s: .. is refused", pass ? "fallback" : "openat2");
+	}
+	cgfs_force_fallback = 0;
+	fd = cgfs_open(rootfd, "new/deeper", 1);
+	ok(fd >= 0, "create makes the missing components");
+	close(fd);
+	ok(cgfs_open(rootfd, "out/x", 1) < 0, "create never follows a symlink");
+	close(rootfd);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	if (system(path) != 0)
+		ok(0, "cleanup");
+}
+
 int main(void)
 {
+	test_open_beneath();
 	test_shares();
 	test_conversions();
 	test_refusals();
