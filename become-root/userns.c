@@ -14,19 +14,10 @@
 static long long read_sysctl(const char *path)
 {
 	char buf[32];
-	ssize_t n;
+	ssize_t n = read_text_at(AT_FDCWD, path, buf, sizeof(buf));
 	uint64_t v;
-	int fd = openc_read(path);
 
-	if (fd < 0)
-		return -1;
-	n = read_all(fd, buf, sizeof(buf) - 1);
-	close_quietly(fd);
-	if (n <= 0)
-		return -1;
-	while (n > 0 && buf[n - 1] == '\n')
-		n--;
-	if (parse_u64_n(buf, (size_t)n, INT64_MAX, &v) < 0)
+	if (n <= 0 || parse_u64_n(buf, (size_t)n, INT64_MAX, &v) < 0)
 		return -1;
 	return (long long)v;
 }

@@ -14,6 +14,7 @@
 #include "cgfs.h"
 #include "cleanup.h"
 #include "io.h"
+#include "mountinfo.h"
 
 int cgfs_force_fallback;
 
@@ -27,35 +28,20 @@ static int is_cgroup2(const char *path)
 /* The mount point of the first cgroup2 line of mountinfo. */
 static int first_cgroup2_mount(char *out, size_t len)
 {
-	_cleanup_free_ char *text = NULL;
-	char *line, *save = NULL;
-	size_t size;
+	struct mountinfo m;
+	size_t i;
+	int ret = -1;
 
-	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", 16u << 20, &text,
-			 &size) < 0)
+	if (mountinfo_load(&m) < 0)
 		return -1;
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *dash = strstr(line, " - "), *f[5], *p = line;
-		int i;
-
-		if (!dash || strncmp(dash + 3, "cgroup2 ", 8) != 0)
-			continue;
-		for (i = 0; i < 5; i++) {
-			f[i] = p;
-			p = strchr(p, ' ');
-			if (!p)
-				break;
-			*p++ = '\0';
-		}
-		/* Mount points with spaces are octal-escaped: skip them
-		 * rather than unescape. */
-		if (i == 5 && !strchr(f[4], '\\') &&
-		    snprintf(out, len, "%s", f[4]) < (int)len)
-			return 0;
-	}
-	errno = ENOENT;
-	return -1;
+	for (i = 0; i < m.n && ret < 0; i++)
+		if (strcmp(m.v[i].fstype, "cgroup2") == 0 &&
+		    snprintf(out, len, "%s", m.v[i].point) < (int)len)
+			ret = 0;
+	mountinfo_free(&m);
+	if (ret < 0)
+		errno = ENOENT;
+	return ret;
 }
 
 int cgfs_find_root(const char *override, char *out, size_t len)
@@ -190,19 +176,7 @@ int cgfs_write(int dirfd, const char *file, const char *value)
 
 int cgfs_read(int dirfd, const char *file, char *buf, size_t len)
 {
-	_cleanup_close_ int fd =
-		openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read_all(fd, buf, len - 1);
-	if (n < 0)
-		return -1;
-	while (n > 0 && buf[n - 1] == '\n')
-		n--;
-	buf[n] = '\0';
-	return 0;
+	return read_text_at(dirfd, file, buf, len) < 0 ? -1 : 0;
 }
 
 int cgfs_exists(int dirfd, const char *file)

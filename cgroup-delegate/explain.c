@@ -10,6 +10,7 @@
 #include "cleanup.h"
 #include "explain.h"
 #include "io.h"
+#include "mountinfo.h"
 #include "parse.h"
 
 /* /proc/cgroups: "subsys_name hierarchy num_cgroups enabled". */
@@ -36,39 +37,20 @@ static int v1_state(const char *controller, int *hierarchy, int *enabled)
 /* Where the v1 hierarchy holding controller is mounted. */
 static int v1_mount_point(const char *controller, char *out, size_t len)
 {
-	_cleanup_free_ char *text = NULL;
-	char *line, *save = NULL;
-	size_t size;
+	struct mountinfo m;
+	size_t i;
+	int ret = -1;
 
-	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", 16u << 20, &text,
-			 &size) < 0)
+	if (mountinfo_load(&m) < 0)
 		return -1;
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *dash = strstr(line, " - cgroup "), *opts, *point, *p;
-		size_t clen = strlen(controller);
-		int i;
-
-		if (!dash)
-			continue;
-		/* super options, last field: "rw,cpu,cpuacct" */
-		opts = strrchr(dash, ' ') + 1;
-		for (p = opts; (p = strstr(p, controller)); p += clen)
-			if ((p == opts || p[-1] == ',') &&
-			    (p[clen] == ',' || p[clen] == '\0'))
-				break;
-		if (!p)
-			continue;
-		point = line;
-		for (i = 0; i < 4 && point; i++)
-			point = strchr(point, ' ') ? strchr(point, ' ') + 1
-						   : NULL;
-		if (!point)
-			continue;
-		snprintf(out, len, "%.*s", (int)strcspn(point, " "), point);
-		return 0;
-	}
-	return -1;
+	for (i = 0; i < m.n && ret < 0; i++)
+		if (strcmp(m.v[i].fstype, "cgroup") == 0 &&
+		    mountinfo_has_option(m.v[i].super_opts, controller)) {
+			snprintf(out, len, "%s", m.v[i].point);
+			ret = 0;
+		}
+	mountinfo_free(&m);
+	return ret;
 }
 
 void explain_missing_controller(FILE *out, const char *controller)
@@ -124,18 +106,11 @@ static int thread_policy(int taskfd, const char *tid, int *prio, int *policy,
 			 char *comm, size_t len)
 {
 	char path[300], buf[1024], *close, *p;
-	int fd, i;
-	ssize_t n;
+	int i;
 
 	snprintf(path, sizeof(path), "%s/stat", tid);
-	fd = openat(taskfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_text_at(taskfd, path, buf, sizeof(buf)) <= 0)
 		return -1;
-	n = read_all(fd, buf, sizeof(buf) - 1);
-	close_quietly(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	p = strchr(buf, '(');
 	close = strrchr(buf, ')');
 	if (!p || !close || close < p)

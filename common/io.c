@@ -104,3 +104,20 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out,
 	*out = steal_ptr(&buf);
 	return 0;
 }
+
+ssize_t read_text_at(int dirfd, const char *path, char *buf, size_t len)
+{
+	_cleanup_close_ int fd = openat(
+		dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read_all(fd, buf, len - 1);
+	if (n < 0)
+		return -1;
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	return n;
+}

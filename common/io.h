@@ -10,6 +10,10 @@
 int write_all(int fd, const void *buf, size_t len);
 /* Read until len bytes or end of file. Returns the count, or -1. */
 ssize_t read_all(int fd, void *buf, size_t len);
+/* Read at most len - 1 bytes of a small file (a sysctl, a /proc stat, a
+ * cgroup file) into buf, NUL-terminated, trailing newlines removed. Opened
+ * with O_NOFOLLOW. Returns the length, or -1 with errno. */
+ssize_t read_text_at(int dirfd, const char *path, char *buf, size_t len);
 /* Read a whole file, relative to dirfd (AT_FDCWD for a plain path), into a
  * NUL-terminated malloc'd buffer. A file larger than max fails with EFBIG. */
 int read_file_at(int dirfd, const char *path, size_t max, char **out,

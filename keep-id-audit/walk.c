@@ -49,7 +49,7 @@ struct walker {
 	walk_file_fn *fn;
 	void *ctx;
 	dev_t root_dev;
-	struct mounts mounts;
+	struct mountinfo mounts;
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -358,7 +358,7 @@ int walk_tree(const char *root, const struct walk_options *opts,
 		return -1;
 	}
 	w.root_dev = st.st_dev;
-	if (opts->cross_mounts && mounts_load(&w.mounts) < 0)
+	if (opts->cross_mounts && mountinfo_load(&w.mounts) < 0)
 		die_errno("read /proc/self/mountinfo");
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_cond_init(&w.cond, NULL);
@@ -372,7 +372,8 @@ int walk_tree(const char *root, const struct walk_options *opts,
 		pthread_join(threads[i], NULL);
 	free(threads);
 	free(w.stack);
-	mounts_free(&w.mounts);
+	if (opts->cross_mounts)
+		mountinfo_free(&w.mounts);
 	pthread_mutex_destroy(&w.lock);
 	pthread_cond_destroy(&w.cond);
 	stats->dirs += w.dirs;

@@ -8,6 +8,7 @@
 #include "escape.h"
 #include "idtable.h"
 #include "mounts.h"
+#include "mountinfo.h"
 #include "tap.h"
 
 static const char *escaped(void (*fn)(FILE *, const char *), const char *s)
@@ -69,24 +70,33 @@ static void test_escape(void)
 
 static void test_mounts(void)
 {
-	const char text[] =
+	char text[] =
 		"21 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
 		"22 21 0:5 / /dev rw shared:2 - devtmpfs udev rw,mode=755\n"
 		"23 21 0:21 / /proc rw,nosuid - proc proc rw\n"
 		"24 21 0:30 / /my\\040dir rw - tmpfs tmpfs rw\n"
+		"25 21 0:31 / /sys/fs/cgroup/cpu rw - cgroup cgroup "
+		"rw,cpu,cpuacct\n"
 		"garbage line\n";
-	struct mounts m;
+	struct mountinfo m;
 
-	ok(mounts_parse(&m, text, sizeof(text) - 1) == 0 && m.n == 4,
-	   "four mounts parsed, the garbage line skipped");
-	ok(m.n == 4 && m.v[1].id == 22 && strcmp(m.v[1].type, "devtmpfs") == 0,
+	ok(mountinfo_parse(&m, strdup(text)) == 0 && m.n == 5,
+	   "five mounts parsed, the garbage line skipped");
+	ok(m.n == 5 && m.v[1].id == 22 &&
+		   strcmp(m.v[1].fstype, "devtmpfs") == 0,
 	   "id and type");
+	ok(m.n == 5 && strcmp(m.v[3].point, "/my dir") == 0,
+	   "an escaped mount point is unescaped");
+	ok(m.n == 5 && mountinfo_has_option(m.v[4].super_opts, "cpu") &&
+		   mountinfo_has_option(m.v[4].super_opts, "cpuacct") &&
+		   !mountinfo_has_option(m.v[4].super_opts, "cpuset"),
+	   "super options, word by word");
 	ok(mounts_type_is_pseudo("devtmpfs") && mounts_type_is_pseudo("proc") &&
 		   mounts_type_is_pseudo("cgroup2"),
 	   "kernel filesystems are pseudo");
 	ok(!mounts_type_is_pseudo("ext4") && !mounts_type_is_pseudo("tmpfs"),
 	   "disk filesystems and tmpfs are not");
-	mounts_free(&m);
+	mountinfo_free(&m);
 }
 
 static int problems;
