@@ -25,25 +25,6 @@ static int is_cgroup2(const char *path)
 	return statfs(path, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
-/* The mount point of the first cgroup2 line of mountinfo. */
-static int first_cgroup2_mount(char *out, size_t len)
-{
-	struct mountinfo m;
-	size_t i;
-	int ret = -1;
-
-	if (mountinfo_load(&m) < 0)
-		return -1;
-	for (i = 0; i < m.n && ret < 0; i++)
-		if (strcmp(m.v[i].fstype, "cgroup2") == 0 &&
-		    snprintf(out, len, "%s", m.v[i].point) < (int)len)
-			ret = 0;
-	mountinfo_free(&m);
-	if (ret < 0)
-		errno = ENOENT;
-	return ret;
-}
-
 int cgfs_find_root(const char *override, char *out, size_t len)
 {
 	static const char *const candidates[] = { "/sys/fs/cgroup",
@@ -62,7 +43,7 @@ int cgfs_find_root(const char *override, char *out, size_t len)
 			snprintf(out, len, "%s", candidates[i]);
 			return 0;
 		}
-	return first_cgroup2_mount(out, len);
+	return mountinfo_find_point("cgroup2", NULL, out, len);
 }
 
 int cgfs_open_root(const char *path)

@@ -34,25 +34,6 @@ static int v1_state(const char *controller, int *hierarchy, int *enabled)
 	return -1;
 }
 
-/* Where the v1 hierarchy holding controller is mounted. */
-static int v1_mount_point(const char *controller, char *out, size_t len)
-{
-	struct mountinfo m;
-	size_t i;
-	int ret = -1;
-
-	if (mountinfo_load(&m) < 0)
-		return -1;
-	for (i = 0; i < m.n && ret < 0; i++)
-		if (strcmp(m.v[i].fstype, "cgroup") == 0 &&
-		    mountinfo_has_option(m.v[i].super_opts, controller)) {
-			snprintf(out, len, "%s", m.v[i].point);
-			ret = 0;
-		}
-	mountinfo_free(&m);
-	return ret;
-}
-
 void explain_missing_controller(FILE *out, const char *controller)
 {
 	int hierarchy, enabled;
@@ -71,7 +52,8 @@ void explain_missing_controller(FILE *out, const char *controller)
 		return;
 	}
 	if (hierarchy != 0) {
-		if (v1_mount_point(controller, where, sizeof(where)) < 0)
+		if (mountinfo_find_point("cgroup", controller, where,
+					 sizeof(where)) < 0)
 			snprintf(where, sizeof(where), "(not mounted)");
 		fprintf(out,
 			"the `%s` controller is bound to a cgroup v1 hierarchy "

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,4 +117,25 @@ int mountinfo_has_option(const char *opts, const char *word)
 		    (p[n] == ',' || p[n] == '\0'))
 			return 1;
 	return 0;
+}
+
+int mountinfo_find_point(const char *fstype, const char *option, char *out,
+			 size_t len)
+{
+	struct mountinfo m;
+	size_t i;
+	int ret = -1;
+
+	if (mountinfo_load(&m) < 0)
+		return -1;
+	for (i = 0; i < m.n && ret < 0; i++)
+		if (strcmp(m.v[i].fstype, fstype) == 0 &&
+		    (!option ||
+		     mountinfo_has_option(m.v[i].super_opts, option)) &&
+		    snprintf(out, len, "%s", m.v[i].point) < (int)len)
+			ret = 0;
+	mountinfo_free(&m);
+	if (ret < 0)
+		errno = ENOENT;
+	return ret;
 }

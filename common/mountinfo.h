@@ -25,6 +25,11 @@ struct mountinfo {
 int mountinfo_parse(struct mountinfo *m, char *text);
 int mountinfo_load(struct mountinfo *m);
 void mountinfo_free(struct mountinfo *m);
+/* The mount point of the first mount of type fstype (whose super options
+ * hold option, unless NULL), from /proc/self/mountinfo. Returns 0, or -1
+ * with errno (ENOENT: none). */
+int mountinfo_find_point(const char *fstype, const char *option, char *out,
+			 size_t len);
 /* Does the comma-separated list opts hold word? */
 int mountinfo_has_option(const char *opts, const char *word);
 
