@@ -166,7 +166,17 @@ $(BUILDDIR)/tests/swap-shim.so: tests/lib/swap-shim.c
 	@mkdir -p $(@D)
 	$(CC) $(PROJECT_CPPFLAGS) $(CPPFLAGS) -std=gnu11 -Wall -Wextra -fPIC -shared $(CFLAGS) -o $@ $<
 
-check: all $(UNIT_BINS) $(REPLAY_BINS) $(BUILDDIR)/tests/swap-shim.so
+# A libsubid NSS module, for the tests of NSS-provided subordinate ids.
+$(BUILDDIR)/tests/libsubid_testnss.so: tests/lib/subid-nss-module.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -std=gnu11 -Wall -Wextra -fPIC -shared $(CFLAGS) -o $@ $<
+
+TEST_HELPERS := $(BUILDDIR)/tests/swap-shim.so
+ifeq ($(HAVE_LIBSUBID),1)
+TEST_HELPERS += $(BUILDDIR)/tests/libsubid_testnss.so
+endif
+
+check: all $(UNIT_BINS) $(REPLAY_BINS) $(TEST_HELPERS)
 	BUILDDIR=$(BUILDDIR) tests/run
 
 check-unit: $(UNIT_BINS) $(REPLAY_BINS)

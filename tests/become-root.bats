@@ -15,6 +15,11 @@ setup() {
 	fi
 }
 
+teardown() {
+	in_sandbox && restore_nsswitch
+	true
+}
+
 # The maps, squeezed to "inside outside count" per line.
 br_maps() {
 	as_user "$BR" "$@" -- sh -c '
@@ -414,4 +419,25 @@ allow" ]
 	[ "$(complete_words become-root --net -- become-roo)" = "" ] ||
 		[[ $(complete_words become-root --net -- whoam) == whoami ]]
 	[ "$(complete_words become-root --net whoam)" = whoami ]
+}
+
+@test "ranges from an NSS source (libsubid) are mapped" {
+	require_sandbox
+	set_subuid ''
+	set_subgid ''
+	use_nss_subid || skip "built without libsubid's header"
+	lib=$NSS_LIBDIR
+	# newuidmap is setuid and will not load a module from LD_LIBRARY_PATH:
+	# the maps are shown, not written.
+	run as_user env LD_LIBRARY_PATH="$lib" NEWUIDMAP=/bin/true \
+		NEWGIDMAP=/bin/true "$BR" -v --require-subids -- true
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"uid_map:
+0 48879 1
+1 300000 1000
+1001 500000 10"* ]]
+	[[ $output == *"gid_map:
+0 48879 1
+1 300000 1000"* ]]
 }

@@ -17,6 +17,11 @@ setup() {
 	fi
 }
 
+teardown() {
+	in_sandbox && restore_nsswitch
+	true
+}
+
 # As the test user, inside become-root: x is setuid+setgid root-in-ns uid
 # 10 (host 200009); d5/y carries a v3 capability made in a nested user
 # namespace whose root is uid 5 (host 200004).
@@ -285,4 +290,19 @@ os.chmod(f"{d}/f77777", 0o4755)' "$T"
 	kill "$churn" 2>/dev/null || true
 	wait "$churn" || true
 	rm -f "$T.out" "$T.err"
+}
+
+@test "keep-id-audit: range owners from an NSS source (libsubid)" {
+	require_sandbox
+	set_subuid ''
+	set_subgid ''
+	use_nss_subid || skip "built without libsubid's header"
+	lib=$NSS_LIBDIR
+	touch "$T/f" && chown 300005:0 "$T/f" && chmod 4755 "$T/f"
+	touch "$T/g" && chown 0:300999 "$T/g" && chmod 2755 "$T/g"
+	run env LD_LIBRARY_PATH="$lib" "$KA" "$T"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ $output == *"subordinate setuid         300005  4755  300005:0      rlt"* ]]
+	[[ $output == *"subordinate setgid         300999  2755  0:300999      rlt"* ]]
 }

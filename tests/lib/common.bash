@@ -69,3 +69,25 @@ wait_pid() {
 	fi
 	wait "$1"
 }
+
+# use_nss_subid: point the sandbox's nsswitch.conf at the test NSS module
+# (tests/lib/subid-nss-module.c) and set NSS_LIBDIR to the directory to put
+# in LD_LIBRARY_PATH. restore_nsswitch undoes it (call it from teardown).
+use_nss_subid() {
+	local dir
+	[ -f "$BUILDDIR/tests/libsubid_testnss.so" ] || return 1
+	dir=$(user_tmpdir)
+	cp "$BUILDDIR/tests/libsubid_testnss.so" "$dir/"
+	chmod 755 "$dir" "$dir/libsubid_testnss.so"
+	[ -n "${NSSWITCH_SAVED:-}" ] || NSSWITCH_SAVED=$(cat /etc/nsswitch.conf)
+	# Rewritten in place: it is a bind-mounted file.
+	{ grep -v '^subid:' <<< "$NSSWITCH_SAVED"; echo 'subid: testnss'; } > /etc/nsswitch.conf
+	NSS_LIBDIR=$dir
+}
+
+restore_nsswitch() {
+	if [ -n "${NSSWITCH_SAVED:-}" ]; then
+		echo "$NSSWITCH_SAVED" > /etc/nsswitch.conf
+		NSSWITCH_SAVED=
+	fi
+}
