@@ -210,3 +210,18 @@ require_cgroup2() {
 	[ "$status" -eq 1 ]
 	[[ $output == *"/tmp is not a cgroup2 mount"* ]]
 }
+
+@test "cgroup-delegate: bash completion" {
+	[ -f /usr/share/bash-completion/bash_completion ] ||
+		skip "bash-completion is not installed"
+	complete_words() {
+		bash -c 'source /usr/share/bash-completion/bash_completion
+			source "$1/completions/cgroup-delegate.bash"; shift
+			COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+			COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+			_cgroup_delegate 2>/dev/null; echo "${COMPREPLY[*]}"' _ "$TOP" "$@"
+	}
+	[ "$(complete_words cgroup-delegate --contr)" = --controllers= ]
+	[ "$(complete_words cgroup-delegate rem)" = remove ]
+	[ "$(complete_words cgroup-delegate --user roo)" = root ]
+}
