@@ -140,12 +140,24 @@ int cgfs_open(int rootfd, const char *rel, int create)
 	return fd;
 }
 
+/* A file of the cgroup itself: one component, never a path. */
+static int is_file_name(const char *file)
+{
+	if (strchr(file, '/') || !strcmp(file, ".") || !strcmp(file, "..")) {
+		errno = EINVAL;
+		return 0;
+	}
+	return 1;
+}
+
 int cgfs_write(int dirfd, const char *file, const char *value)
 {
-	_cleanup_close_ int fd =
-		openat(dirfd, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_close_ int fd = -1;
 	ssize_t len = (ssize_t)strlen(value);
 
+	if (!is_file_name(file))
+		return -1;
+	fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -1;
 	/* A cgroup file takes a value in one write(); a short write is an
@@ -157,6 +169,9 @@ int cgfs_write(int dirfd, const char *file, const char *value)
 
 int cgfs_read(int dirfd, const char *file, char *buf, size_t len)
 {
+	/* AT_FDCWD: an absolute path outside the hierarchy, chosen by us. */
+	if (dirfd != AT_FDCWD && !is_file_name(file))
+		return -1;
 	return read_text_at(dirfd, file, buf, len) < 0 ? -1 : 0;
 }
 
@@ -164,5 +179,6 @@ int cgfs_exists(int dirfd, const char *file)
 {
 	struct stat st;
 
-	return fstatat(dirfd, file, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	return is_file_name(file) &&
+	       fstatat(dirfd, file, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }

@@ -205,9 +205,11 @@ static int v2_setting(struct cg_plan *p, const char *key, const char *value,
 		size_t dev = device_prefix(value);
 		uint64_t hi = key[3] == 'w' ? 10000 : 1000;
 
-		if (parse_bounded(key, dev ? value + dev + 1 : value, 1, hi, &v,
-				  why, len) < 0 ||
-		    (dev && value[dev] != ' '))
+		/* The separator first: "8:0" alone has nothing after it to
+		 * parse (an overread found by fuzzing). */
+		if ((dev && value[dev] != ' ') ||
+		    parse_bounded(key, dev ? value + dev + 1 : value, 1, hi, &v,
+				  why, len) < 0)
 			FAIL("%s: `%s` is not \"[MAJOR:MINOR ]WEIGHT\"", key,
 			     value);
 		if (!dev)
@@ -359,6 +361,13 @@ int settings_plan(char *const *assign, size_t n, bool has_bfq,
 			FAIL("`%.20s...`: key too long", assign[i]);
 		memcpy(key, assign[i], (size_t)(eq - assign[i]));
 		key[eq - assign[i]] = '\0';
+		/* A key becomes a file name in the cgroup: "hugetlb./../x.max"
+		 * must not reach a parent's files (found by fuzzing). */
+		if (strspn(key, "abcdefghijklmnopqrstuvwxyz"
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._") !=
+			    strlen(key) ||
+		    strstr(key, ".."))
+			FAIL("`%s` is not a setting name", key);
 		r = v2_setting(plan, key, eq + 1, why, len);
 		if (r == 1)
 			r = v1_setting(plan, &pd, key, eq + 1, has_bfq, why,

@@ -137,6 +137,14 @@ static void test_refusals(void)
 	       "no v2 equivalent");
 	is_str(PLAN(false, "foo.bar=1"), "error: unknown setting `foo.bar`",
 	       "unknown key");
+	is_str(PLAN(false, "hugetlb./../../x.max=1M"),
+	       "error: `hugetlb./../../x.max` is not a setting name",
+	       "a key with a path in it (found by fuzzing)");
+	is_str(PLAN(false, "hugetlb...max=1M"),
+	       "error: `hugetlb...max` is not a setting name", "a key with ..");
+	is_str(PLAN(false, "io.weight=8:0"),
+	       "error: io.weight: `8:0` is not \"[MAJOR:MINOR ]WEIGHT\"",
+	       "a device without a weight (found by fuzzing)");
 	is_str(PLAN(false, "memory.max"),
 	       "error: `memory.max` is not KEY=VALUE", "no =");
 	is_str(PLAN(false, "cpuset.cpus=0;1"),
