@@ -51,16 +51,20 @@ void cg_action(const struct cg_ctx *ctx, const char *verb, const char *cgroup,
 	}
 }
 
+static void explain_failure(const char *cgroup, int fd, const char *file,
+			    const char *value, int err)
+{
+	fprintf(stderr, "%s: ", log_prog());
+	explain_write_error(stderr, *cgroup ? cgroup : "/", fd, file, value,
+			    err);
+}
+
 /* Write value to file of cgroup (open as fd), or explain the refusal. */
 static int write_or_explain(const struct cg_ctx *ctx, const char *cgroup,
 			    int fd, const char *file, const char *value)
 {
 	if (!ctx->dry_run && cgfs_write(fd, file, value) < 0) {
-		int err = errno;
-
-		fprintf(stderr, "%s: ", log_prog());
-		explain_write_error(stderr, *cgroup ? cgroup : "/", fd, file,
-				    value, err);
+		explain_failure(cgroup, fd, file, value, errno);
 		return 1;
 	}
 	cg_action(ctx, "write", cgroup, file, value);
@@ -126,31 +130,27 @@ static int enable_top_down(const struct cg_ctx *ctx, const char *cgroup,
 	}
 }
 
-static int move_pid(const struct cg_ctx *ctx, const char *cgroup, int fd,
-		    const char *pid)
-{
-	return write_or_explain(ctx, cgroup, fd, "cgroup.procs", pid);
-}
-
 /* Move every process of cgroup into its leaf. */
-static int move_into_leaf(const struct cg_ctx *ctx, const char *cgroup,
-			  int cgfd, const char *leafpath, int leaffd)
+static int move_into_leaf(const struct cg_ctx *ctx, int cgfd,
+			  const char *leafpath, int leaffd)
 {
 	char procs[65536], *pid, *save = NULL;
 
 	if (cgfd < 0 ||
 	    cgfs_read(cgfd, "cgroup.procs", procs, sizeof(procs)) < 0)
 		return 0;
-	(void)cgroup;
 	for (pid = strtok_r(procs, "\n", &save); pid;
 	     pid = strtok_r(NULL, "\n", &save)) {
-		/* Exited meanwhile: nothing to move. */
 		if (!ctx->dry_run &&
-		    cgfs_write(leaffd, "cgroup.procs", pid) < 0 &&
-		    errno == ESRCH)
-			continue;
-		if (move_pid(ctx, leafpath, leaffd, pid))
+		    cgfs_write(leaffd, "cgroup.procs", pid) < 0) {
+			/* Exited meanwhile: nothing to move. */
+			if (errno == ESRCH)
+				continue;
+			explain_failure(leafpath, leaffd, "cgroup.procs", pid,
+					errno);
 			return 1;
+		}
+		cg_action(ctx, "write", leafpath, "cgroup.procs", pid);
 	}
 	return 0;
 }
@@ -205,7 +205,7 @@ int delegate_subtree(const struct cg_ctx *ctx, const struct delegation *d)
 		if (leaffd < 0 && !ctx->dry_run)
 			die_errno("create %s/%s", ctx->root, leafpath);
 		cg_action(ctx, "mkdir", leafpath, NULL, NULL);
-		if (move_into_leaf(ctx, d->cgroup, cgfd, leafpath, leaffd))
+		if (move_into_leaf(ctx, cgfd, leafpath, leaffd))
 			return 1;
 		target = leafpath;
 	}
@@ -217,7 +217,8 @@ int delegate_subtree(const struct cg_ctx *ctx, const struct delegation *d)
 		return 1;
 	if (d->pid) {
 		snprintf(pid, sizeof(pid), "%d", (int)d->pid);
-		if (move_pid(ctx, target, d->leaf ? leaffd : cgfd, pid))
+		if (write_or_explain(ctx, target, d->leaf ? leaffd : cgfd,
+				     "cgroup.procs", pid))
 			return 1;
 	}
 	return 0;

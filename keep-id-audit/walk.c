@@ -48,7 +48,6 @@ struct walker {
 	const struct walk_options *opts;
 	walk_file_fn *fn;
 	void *ctx;
-	dev_t root_dev;
 	struct mountinfo mounts;
 
 	pthread_mutex_t lock;
@@ -357,7 +356,6 @@ int walk_tree(const char *root, const struct walk_options *opts,
 		errno = ENOTDIR;
 		return -1;
 	}
-	w.root_dev = st.st_dev;
 	if (opts->cross_mounts && mountinfo_load(&w.mounts) < 0)
 		die_errno("read /proc/self/mountinfo");
 	pthread_mutex_init(&w.lock, NULL);
