@@ -76,7 +76,7 @@ LIBCOMMON := $(BUILDDIR)/libcommon.a
 keep-id-audit_LIBS := -pthread
 cgroup-delegate_LIBS := -lm
 
-.PHONY: all check check-unit check-install install uninstall fuzz bench deb \
+.PHONY: all check check-unit check-install install uninstall fuzz bench deb rpm \
 	fmt clean man $(TOOLS) $(TOOLS:%=install-%) $(TOOLS:%=uninstall-%)
 .DEFAULT_GOAL := all
 # Keep the objects of the test programs between runs.
@@ -182,9 +182,11 @@ check: all $(UNIT_BINS) $(REPLAY_BINS) $(TEST_HELPERS)
 check-unit: $(UNIT_BINS) $(REPLAY_BINS)
 	BUILDDIR=$(BUILDDIR) tests/run --unit-only
 
-# Debian packages, one per tool, from the committed tree.
+# Debian packages and RPMs, one per tool, from the committed tree.
 deb:
 	scripts/build-deb $(BUILDDIR)/deb
+rpm:
+	scripts/build-rpm $(BUILDDIR)/rpm
 
 check-install: all
 	BUILDDIR=$(BUILDDIR) TOOLS="$(TOOLS)" scripts/check-install
