@@ -203,6 +203,6 @@ fmt:
 	clang-format -i $(wildcard common/*.[ch] $(ALL_TOOLS:%=%/*.[ch]) tests/unit/*.[ch] tests/fuzz/*.[ch])
 
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-clang
 
 -include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)

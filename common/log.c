@@ -37,7 +37,7 @@ void log_set_die_status(int status)
 
 /* One fprintf per message part, but a single stderr lock around the line so
  * that lines from several processes sharing the terminal do not interleave. */
-static void vlog(const char *fmt, va_list ap, int err)
+PRINTF_LIKE(1, 0) static void vlog(const char *fmt, va_list ap, int err)
 {
 	flockfile(stderr);
 	fprintf(stderr, "%s: ", prog_name);
