@@ -147,16 +147,13 @@ static const char *owner_from_nss(enum subid_kind kind, uint32_t id, char *buf)
 	return buf;
 }
 
-const char *idtable_owner(const struct idtable *t, enum subid_kind kind,
-			  uint32_t id, char *buf)
+/* The range holding id: the last one starting at or below it, or, since
+ * overlapping ranges (a misconfiguration the audit reports) may hold it
+ * too, an earlier one. */
+static const struct id_range *find_range(const struct id_ranges *r, uint32_t id)
 {
-	const struct id_ranges *r = kind == SUBID_UID ? &t->uid : &t->gid;
 	size_t lo = 0, hi = r->n;
 
-	if (t->nss)
-		return owner_from_nss(kind, id, buf);
-	/* The last range starting at or below id; with overlapping ranges
-	 * an earlier one may also hold it, so look back while they can. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -165,17 +162,24 @@ const char *idtable_owner(const struct idtable *t, enum subid_kind kind,
 		else
 			hi = mid;
 	}
-	/* Overlapping ranges (a misconfiguration the audit reports) may
-	 * hold id in an earlier range too: look back through all of them. */
-	while (lo-- > 0) {
-		const struct id_range *x = &r->v[lo];
-
-		if ((uint64_t)id < (uint64_t)x->start + x->count) {
-			strcpy(buf, x->owner);
-			return buf;
-		}
-	}
+	while (lo-- > 0)
+		if ((uint64_t)id < (uint64_t)r->v[lo].start + r->v[lo].count)
+			return &r->v[lo];
 	return NULL;
+}
+
+const char *idtable_owner(const struct idtable *t, enum subid_kind kind,
+			  uint32_t id, char *buf)
+{
+	const struct id_range *x;
+
+	if (t->nss)
+		return owner_from_nss(kind, id, buf);
+	x = find_range(kind == SUBID_UID ? &t->uid : &t->gid, id);
+	if (!x)
+		return NULL;
+	strcpy(buf, x->owner);
+	return buf;
 }
 
 static int save_ranges(FILE *f, const char *kind, const struct id_ranges *r)
@@ -328,16 +332,6 @@ static unsigned int audit_ranges(const struct id_ranges *r,
 	return problems;
 }
 
-static const struct id_range *range_of(const struct id_ranges *r, uint32_t id)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		if (id >= r->v[i].start && id - r->v[i].start < r->v[i].count)
-			return &r->v[i];
-	return NULL;
-}
-
 static unsigned int audit_accounts(const struct idtable *t,
 				   idtable_problem_fn *fn, void *ctx)
 {
@@ -349,7 +343,7 @@ static unsigned int audit_accounts(const struct idtable *t,
 
 	setpwent();
 	while ((pw = getpwent())) {
-		if (!(x = range_of(&t->uid, pw->pw_uid)))
+		if (!(x = find_range(&t->uid, pw->pw_uid)))
 			continue;
 		snprintf(msg, sizeof(msg),
 			 "uid %u of account %s lies in the range of %s",
@@ -360,7 +354,7 @@ static unsigned int audit_accounts(const struct idtable *t,
 	endpwent();
 	setgrent();
 	while ((gr = getgrent())) {
-		if (!(x = range_of(&t->gid, gr->gr_gid)))
+		if (!(x = find_range(&t->gid, gr->gr_gid)))
 			continue;
 		snprintf(msg, sizeof(msg),
 			 "gid %u of group %s lies in the range of %s",
