@@ -9,7 +9,7 @@
  *   cgfs.c      the cgroup2 mount, fds opened beneath its root
  *   delegate.c  enable controllers top-down, chown the delegation files,
  *               the leaf, moving a process; the action log
- *   remove.c    `set` and `remove`
+ *   ops.c       `set` and `remove`: operations on an existing cgroup
  *   settings.c  KEY=VALUE to v2 writes, v1 conversions (pure logic)
  *   explain.c   EINVAL, EBUSY, ENOENT, EACCES turned into advice
  */
