@@ -75,6 +75,12 @@ LIBCOMMON := $(BUILDDIR)/libcommon.a
 # libc.
 keep-id-audit_LIBS := -pthread
 cgroup-delegate_LIBS := -lm
+# slirp4netns: libslirp (and its glib), json-c for the API, libseccomp,
+# libcap for the sandbox.
+SLIRP_PKGS := slirp json-c libseccomp libcap
+slirp4netns_LIBS := $(shell pkg-config --libs $(SLIRP_PKGS) 2>/dev/null)
+slirp4netns_CPPFLAGS := $(shell pkg-config --cflags $(SLIRP_PKGS) 2>/dev/null)
+$(BUILDDIR)/slirp4netns/%.o: PROJECT_CPPFLAGS += $(slirp4netns_CPPFLAGS)
 
 .PHONY: all check check-unit check-install install uninstall fuzz bench deb rpm \
 	fmt clean man $(TOOLS) $(TOOLS:%=install-%) $(TOOLS:%=uninstall-%)
@@ -134,7 +140,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILDDIR)/tests/%)
 $(BUILDDIR)/tests/%: $(BUILDDIR)/tests/unit/%.o $(TOOL_LIBS) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(ALL_TOOL_LINK_LIBS)
-$(BUILDDIR)/tests/unit/%.o: PROJECT_CPPFLAGS += -Itests/unit $(foreach t,$(TOOLS),-I$(t))
+$(BUILDDIR)/tests/unit/%.o: PROJECT_CPPFLAGS += -Itests/unit $(foreach t,$(TOOLS),-I$(t) $($(t)_CPPFLAGS))
 
 # Fuzz harnesses: a replay driver (any compiler) runs the stored corpus in
 # `make check`; `make fuzz` builds them with libFuzzer under clang.
@@ -144,11 +150,12 @@ REPLAY_BINS := $(FUZZ_NAMES:%=$(BUILDDIR)/fuzz/replay-%)
 $(BUILDDIR)/fuzz/replay-%: $(BUILDDIR)/tests/fuzz/fuzz-%.o $(BUILDDIR)/tests/fuzz/replay.o $(TOOL_LIBS) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(ALL_TOOL_LINK_LIBS)
-$(BUILDDIR)/tests/fuzz/%.o: PROJECT_CPPFLAGS += $(foreach t,$(TOOLS),-I$(t))
+$(BUILDDIR)/tests/fuzz/%.o: PROJECT_CPPFLAGS += $(foreach t,$(TOOLS),-I$(t) $($(t)_CPPFLAGS))
 
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
-	      -fno-sanitize-recover=all $(PROJECT_CPPFLAGS) $(foreach t,$(TOOLS),-I$(t))
+	      -fno-sanitize-recover=all $(PROJECT_CPPFLAGS) \
+	      $(foreach t,$(TOOLS),-I$(t) $($(t)_CPPFLAGS))
 fuzz:
 	@mkdir -p $(BUILDDIR)/fuzz
 	set -e; for n in $(FUZZ_NAMES); do \
