@@ -3,7 +3,7 @@
 
 #include "ackq.h"
 
-#define ETH_HLEN 14
+#define ETH_HLEN     14
 #define TCP_FLAG_ACK 0x10
 
 static uint16_t get16(const uint8_t *p)

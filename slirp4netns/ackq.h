@@ -33,7 +33,7 @@ bool frame_pure_ack(const uint8_t *frame, size_t len, struct ack_info *info);
 /* Held frames are small: a header-only TCP segment over IPv6 with
  * options. */
 #define ACKQ_FRAME_MAX 128
-#define ACKQ_SLOTS 16
+#define ACKQ_SLOTS     16
 
 struct ackq_slot {
 	struct ack_info info;

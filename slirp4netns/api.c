@@ -24,8 +24,8 @@ struct forward {
 struct conn {
 	int fd;
 	int64_t deadline;
-	size_t len;		/* request bytes in buf */
-	char *out;		/* reply, once the request is complete */
+	size_t len; /* request bytes in buf */
+	char *out;  /* reply, once the request is complete */
 	size_t outlen, outoff;
 	char buf[REQUEST_MAX];
 };
@@ -104,7 +104,14 @@ void api_unlink(struct api *api)
 static void conn_close(struct api *api, size_t i)
 {
 	struct conn *c = api->conns[i];
+	char sink[4096];
 
+	/* Closing a Unix socket with unread bytes resets the peer, which
+	 * could lose the reply still queued for it: read what the client
+	 * sent beyond its request (an oversized one, say) first. */
+	shutdown(c->fd, SHUT_WR);
+	for (int n = 0; n < 64 && read(c->fd, sink, sizeof(sink)) > 0; n++)
+		;
 	close_quietly(c->fd);
 	free(c->out);
 	free(c);
@@ -157,12 +164,11 @@ static int slirp_add(Slirp *slirp, const struct forward *f)
 					 f->guest_port);
 	hl = to_sockaddr(&f->host, f->host_port, &h);
 	gl = to_sockaddr(&f->guest, f->guest_port, &g);
-	return slirp_add_hostxfwd(slirp, (struct sockaddr *)&h, hl,
-				  (struct sockaddr *)&g, gl,
-				  (f->is_udp ? SLIRP_HOSTFWD_UDP : 0) |
-					  (f->host.family == AF_INET6 ?
-						   SLIRP_HOSTFWD_V6ONLY :
-						   0));
+	return slirp_add_hostxfwd(
+		slirp, (struct sockaddr *)&h, hl, (struct sockaddr *)&g, gl,
+		(f->is_udp ? SLIRP_HOSTFWD_UDP : 0) |
+			(f->host.family == AF_INET6 ? SLIRP_HOSTFWD_V6ONLY
+						    : 0));
 }
 
 static int slirp_remove(Slirp *slirp, const struct forward *f)
@@ -176,9 +182,9 @@ static int slirp_remove(Slirp *slirp, const struct forward *f)
 	hl = to_sockaddr(&f->host, f->host_port, &h);
 	return slirp_remove_hostxfwd(slirp, (struct sockaddr *)&h, hl,
 				     (f->is_udp ? SLIRP_HOSTFWD_UDP : 0) |
-					     (f->host.family == AF_INET6 ?
-						      SLIRP_HOSTFWD_V6ONLY :
-						      0));
+					     (f->host.family == AF_INET6
+						      ? SLIRP_HOSTFWD_V6ONLY
+						      : 0));
 }
 
 static size_t reply_error(char *out, size_t outlen, const char *desc)
@@ -225,8 +231,7 @@ static size_t do_add(struct api *api, const struct request *r, char *out,
 	return (size_t)snprintf(out, outlen, "{\"return\":{\"id\":%d}}", f.id);
 }
 
-static const char *addr_str(const struct api_addr *a, char *buf,
-			    size_t len)
+static const char *addr_str(const struct api_addr *a, char *buf, size_t len)
 {
 	if (a->family == AF_INET6)
 		return inet_ntop(AF_INET6, &a->v6, buf, (socklen_t)len);
@@ -353,15 +358,14 @@ static void conn_answer(struct api *api, struct conn *c)
 	if (log_verbose())
 		debug("api_handler: got request of %zu bytes", c->len);
 	c->out = execute(api, c->buf, c->len, &c->outlen);
-	shutdown(c->fd, SHUT_RD);
 }
 
 /* Returns false when the connection is done. */
 static bool conn_read(struct api *api, struct conn *c)
 {
 	for (;;) {
-		ssize_t n = read(c->fd, c->buf + c->len,
-				 sizeof(c->buf) - c->len);
+		ssize_t n =
+			read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
 
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR;

@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define DEFAULT_MTU 1500
-#define MAX_MTU 65521
+#define DEFAULT_MTU  1500
+#define MAX_MTU	     65521
 #define DEFAULT_CIDR "10.0.2.0/24"
 /* The guest gets .100, so a prefix longer than /25 has no room for it. */
 #define CIDR_PREFIX_MIN 1
@@ -20,11 +20,11 @@
 struct net_config {
 	unsigned int mtu;
 	struct in_addr network, netmask;
-	struct in_addr gateway;	     /* network + 2: the host's loopback */
-	struct in_addr nameserver;   /* network + 3 */
-	struct in_addr dhcp_start;   /* network + 15 */
-	struct in_addr guest;	     /* network + 100, set by --configure */
-	struct in6_addr guest6;	     /* fd00::100 */
+	struct in_addr gateway;	   /* network + 2: the host's loopback */
+	struct in_addr nameserver; /* network + 3 */
+	struct in_addr dhcp_start; /* network + 15 */
+	struct in_addr guest;	   /* network + 100, set by --configure */
+	struct in6_addr guest6;	   /* fd00::100 */
 	bool enable_ipv6;
 	bool disable_host_loopback;
 	bool disable_dns;

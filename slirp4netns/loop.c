@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <linux/virtio_net.h>
 #include <poll.h>
 #include <stdio.h>
@@ -32,9 +33,11 @@ struct loop {
 	struct timer *timers;
 	struct pollfd *pfd;
 	size_t npfd, cap;
-	size_t slirp_first; /* index of libslirp's first fd in pfd */
+	size_t slirp_first;  /* index of libslirp's first fd in pfd */
 	size_t vnet_hdr_len; /* 0, or the virtio_net_hdr before each frame */
 	bool batching;	     /* feeding a batch: pure ACKs are held */
+	int64_t trim_checked_ms;
+	bool trim_pending; /* free heap to give back: wake up to check */
 	struct ackq acks;
 	uint8_t frame[sizeof(struct virtio_net_hdr) + FRAME_MAX];
 };
@@ -63,8 +66,8 @@ static int tap_write(const uint8_t *frame, size_t len, void *opaque)
 	ssize_t n;
 
 	do
-		n = loop->vnet_hdr_len ? writev(loop->tapfd, iov, 2) :
-					 write(loop->tapfd, frame, len);
+		n = loop->vnet_hdr_len ? writev(loop->tapfd, iov, 2)
+				       : write(loop->tapfd, frame, len);
 	while (n < 0 && errno == EINTR);
 	/* The TAP queue drops rather than blocks when the namespace is not
 	 * reading: TCP recovers, as libslirp's contract allows. */
@@ -76,9 +79,9 @@ static int tap_write(const uint8_t *frame, size_t len, void *opaque)
 static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
 {
 	struct loop *loop = opaque;
-	int ret = loop->batching ?
-			  ackq_send(&loop->acks, buf, len, tap_write, loop) :
-			  tap_write(buf, len, loop);
+	int ret = loop->batching
+			  ? ackq_send(&loop->acks, buf, len, tap_write, loop)
+			  : tap_write(buf, len, loop);
 
 	return ret < 0 ? -1 : (ssize_t)len;
 }
@@ -93,8 +96,7 @@ static int64_t cb_clock_get_ns(void *opaque)
 	return now_ns();
 }
 
-static void *cb_timer_new_opaque(SlirpTimerId id, void *cb_opaque,
-				 void *opaque)
+static void *cb_timer_new_opaque(SlirpTimerId id, void *cb_opaque, void *opaque)
 {
 	struct loop *loop = opaque;
 	struct timer *t = calloc(1, sizeof(*t));
@@ -229,13 +231,13 @@ struct loop *loop_new(const struct net_config *cfg, int tapfd,
 		.if_mtu = cfg->mtu,
 		.if_mru = cfg->mtu,
 		.disable_host_loopback = cfg->disable_host_loopback,
-		.outbound_addr = cfg->has_outbound4 ?
-					 (struct sockaddr_in *)&cfg->outbound4 :
-					 NULL,
+		.outbound_addr = cfg->has_outbound4
+					 ? (struct sockaddr_in *)&cfg->outbound4
+					 : NULL,
 		.outbound_addr6 =
-			cfg->has_outbound6 ?
-				(struct sockaddr_in6 *)&cfg->outbound6 :
-				NULL,
+			cfg->has_outbound6
+				? (struct sockaddr_in6 *)&cfg->outbound6
+				: NULL,
 		.disable_dns = cfg->disable_dns,
 	};
 
@@ -309,6 +311,28 @@ static int drain_tap(struct loop *loop)
 	return ret;
 }
 
+/* libslirp keeps each closed connection's buffers (hundreds of KiB) until
+ * its TIME_WAIT ends, so a burst of connections grows the heap by hundreds
+ * of MiB, which glibc keeps once freed. Once a second at most, when more
+ * than TRIM_SLACK of the heap is free, give it back; while some is, the
+ * loop wakes at least once a second to check, even when idle. */
+#define TRIM_SLACK (8 << 20)
+
+static void trim_heap(struct loop *loop, int64_t now_ms)
+{
+	struct mallinfo2 mi;
+
+	if (now_ms - loop->trim_checked_ms < 1000)
+		return;
+	loop->trim_checked_ms = now_ms;
+	mi = mallinfo2();
+	loop->trim_pending = mi.fordblks > TRIM_SLACK;
+	if (loop->trim_pending && mi.fordblks > mi.uordblks) {
+		malloc_trim(0);
+		loop->trim_pending = false;
+	}
+}
+
 static int timers_timeout(struct loop *loop, int64_t now_ms, int timeout)
 {
 	for (struct timer *t = loop->timers; t; t = t->next) {
@@ -349,10 +373,10 @@ int loop_run(struct loop *loop)
 		size_t napi = 0;
 
 		loop->npfd = 0;
-		*pfd_push(loop) = (struct pollfd){ .fd = loop->tapfd,
-						   .events = POLLIN };
-		*pfd_push(loop) = (struct pollfd){ .fd = loop->exitfd,
-						   .events = POLLIN };
+		*pfd_push(loop) =
+			(struct pollfd){ .fd = loop->tapfd, .events = POLLIN };
+		*pfd_push(loop) =
+			(struct pollfd){ .fd = loop->exitfd, .events = POLLIN };
 		if (loop->api) {
 			pfd_reserve(loop, API_MAX_CONNS + 1);
 			napi = api_fill(loop->api, &loop->pfd[api_idx], now_ms,
@@ -366,6 +390,9 @@ int loop_run(struct loop *loop)
 		    (timeout < 0 || slirp_timeout < (uint32_t)timeout))
 			timeout = (int)slirp_timeout;
 		timeout = timers_timeout(loop, now_ms, timeout);
+		trim_heap(loop, now_ms);
+		if (loop->trim_pending && (timeout < 0 || timeout > 1000))
+			timeout = 1000;
 
 		n = poll(loop->pfd, loop->npfd, timeout);
 		if (n < 0 && errno != EINTR) {

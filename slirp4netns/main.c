@@ -218,8 +218,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	o->exit_fd = o->ready_fd = o->tapfd = -1;
 	o->cfg.mtu = DEFAULT_MTU;
 	inet_pton(AF_INET6, "fd00::100", &o->cfg.guest6);
-	while ((c = getopt_long(argc, argv, "+ce:r:m:6a:hv", longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+ce:r:m:6a:hv", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'c':
 			o->target.configure = true;

@@ -40,10 +40,13 @@ static json_object *parse_json(const char *buf, size_t len)
 		return NULL;
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	obj = json_tokener_parse_ex(tok, buf, (int)len);
-	if (!obj && json_tokener_get_error(tok) == json_tokener_continue)
-		/* End of input ends a bare number ("123"). */
-		obj = json_tokener_parse_ex(tok, "", 1);
 	end = json_tokener_get_parse_end(tok);
+	if (!obj && json_tokener_get_error(tok) == json_tokener_continue) {
+		/* End of input ends a bare number ("123"), having consumed
+		 * all of it. */
+		obj = json_tokener_parse_ex(tok, "", 1);
+		end = len;
+	}
 	json_tokener_free(tok);
 	if (obj) {
 		/* Only white space may follow the value. */
@@ -125,9 +128,9 @@ static bool addr_arg(json_object *root, const char *key, bool allow_ipv6,
 static void parse_add(json_object *root, bool allow_ipv6, struct request *r)
 {
 	json_object *proto = argument(root, "proto");
-	const char *p = json_object_is_type(proto, json_type_string) ?
-				json_object_get_string(proto) :
-				"";
+	const char *p = json_object_is_type(proto, json_type_string)
+				? json_object_get_string(proto)
+				: "";
 	long long port;
 
 	r->kind = REQ_ERROR;

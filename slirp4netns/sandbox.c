@@ -19,7 +19,7 @@
 
 /* Built on a tmpfs mounted over /tmp of the new namespace (the host's /tmp
  * is untouched: the namespace is private). */
-#define NEWROOT "/tmp"
+#define NEWROOT	 "/tmp"
 #define RO_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY)
 
 static int fail(const char *what, const char *path)

@@ -99,7 +99,8 @@ static int if_ioctl(int sock, unsigned long req, struct ifreq *ifr,
 
 static int configure4(const char *name, const struct net_config *cfg)
 {
-	_cleanup_close_ int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	_cleanup_close_ int sock =
+		socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct ifreq lo = { .ifr_name = "lo",
 			    .ifr_flags = IFF_UP | IFF_RUNNING };
 	struct ifreq ifr = { .ifr_flags = IFF_UP | IFF_RUNNING };
