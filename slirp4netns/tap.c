@@ -64,7 +64,7 @@ static int join_namespaces(const struct tap_target *t)
 
 static int open_tap(const char *name)
 {
-	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
 	int fd;
 
 	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
