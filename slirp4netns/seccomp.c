@@ -97,17 +97,30 @@ static const char *const allowed[] = {
 /* Calls allowed only with some arguments: a signal only to ourselves
  * (abort()), and of the ioctls only the socket queries libslirp makes
  * (never TIOCSTI on an inherited terminal, say). */
+/* Argument N equal to value (spelled out: libseccomp's SCMP_A0() leaves
+ * datum_b to the compiler, which clang's -Wextra reports). */
+static struct scmp_arg_cmp arg_eq(unsigned int n, scmp_datum_t value)
+{
+	struct scmp_arg_cmp cmp = {
+		.arg = n,
+		.op = SCMP_CMP_EQ,
+		.datum_a = value,
+		.datum_b = 0,
+	};
+	return cmp;
+}
+
 static int add_conditional(scmp_filter_ctx ctx)
 {
 	const unsigned long ioctls[] = { FIONREAD, FIONBIO, SIOCOUTQ };
 	int ret;
 
 	ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-			       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+			       arg_eq(0, (scmp_datum_t)getpid()));
 	for (size_t i = 0; ret == 0 && i < sizeof(ioctls) / sizeof(*ioctls);
 	     i++)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-				       SCMP_A1(SCMP_CMP_EQ, ioctls[i]));
+				       arg_eq(1, ioctls[i]));
 	return ret;
 }
 
