@@ -78,6 +78,14 @@ udp_listening() { ss -Hunl "sport = :$1" | grep -q .; }
 
 api() { "${RUN[@]}" "$PY" "$T/netkit" api "$T/api.sock" "$@"; }
 
+# make_blob SIZE: SIZE random bytes in $T/blob, readable by all; BLOB is
+# what `netkit fetch` prints for it ("SIZE SHA256").
+make_blob() {
+	head -c "$1" /dev/urandom > "$T/blob"
+	chmod 644 "$T/blob"
+	BLOB="$1 $(sha256sum < "$T/blob" | cut -d' ' -f1)"
+}
+
 # --- options and messages ---
 
 @test "--help lists every option rootlesskit and podman look for" {
@@ -192,11 +200,10 @@ check_configure() {
 	grep -q '^sent tapfd=[0-9]* for tap0$' "$T/err"
 	grep -q '^received tapfd=[0-9]*$' "$T/err"
 	# A real transfer: 3 MB from the host's loopback, checked end to end.
-	head -c 3000000 /dev/urandom > "$T/blob"
-	chmod 644 "$T/blob"
+	make_blob 3000000
 	host_server 127.0.0.1 18081 "$T/blob"
 	run in_ns "$PY" "$T/netkit" fetch 10.0.2.2 18081
-	[ "$output" = "3000000 $(sha256sum < "$T/blob" | cut -d' ' -f1)" ]
+	[ "$output" = "$BLOB" ]
 }
 
 @test "--configure, MTU, a transfer to the host (test user)" {
@@ -370,11 +377,10 @@ check_sandbox() {
 	grep -q '^NoNewPrivs:	1$' "/proc/$SLIRP/status"
 	grep -q '^Seccomp:	2$' "/proc/$SLIRP/status"
 	# The network still works under the filter: a transfer and a forward.
-	head -c 200000 /dev/urandom > "$T/blob"
-	chmod 644 "$T/blob"
+	make_blob 200000
 	host_server 127.0.0.1 18084 "$T/blob"
 	run in_ns "$PY" "$T/netkit" fetch 10.0.2.2 18084
-	[ "$output" = "200000 $(sha256sum < "$T/blob" | cut -d' ' -f1)" ]
+	[ "$output" = "$BLOB" ]
 	kill -0 "$SLIRP"
 }
 
@@ -492,12 +498,11 @@ check_sandbox() {
 		SERVERS+=($!)
 	done
 	sleep 0.3
-	head -c 2000000 /dev/urandom > "$T/blob"
-	chmod 644 "$T/blob"
+	make_blob 2000000
 	host_server 127.0.0.1 18095 "$T/blob"
 	run timeout 10 "${RUN[@]}" nsenter -t "$NS" -U -n --preserve-credentials \
 		"$PY" "$T/netkit" fetch 10.0.2.2 18095
-	[ "$output" = "2000000 $(sha256sum < "$T/blob" | cut -d' ' -f1)" ]
+	[ "$output" = "$BLOB" ]
 	run timeout 5 "${RUN[@]}" "$PY" "$T/netkit" api "$T/api.sock" '{"execute":"list_hostfwd"}'
 	[ "$output" = '{"entries":[]}' ]
 }
@@ -506,8 +511,7 @@ check_sandbox() {
 	require_sandbox
 	ns_start
 	slirp_start -c --api-socket="$T/api.sock"
-	head -c 1000000 /dev/urandom > "$T/blob"
-	chmod 644 "$T/blob"
+	make_blob 1000000
 	in_ns "$PY" "$T/netkit" serve 0.0.0.0 80 "$T/blob" 3>&- &
 	SERVERS+=($!)
 	run api '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_addr":"127.0.0.1","host_port":18096,"guest_port":80}}'
@@ -516,7 +520,7 @@ check_sandbox() {
 	[ "$output" = '{"entries":[{"id":1,"proto":"tcp","host_addr":"127.0.0.1","host_port":18096,"guest_addr":"10.0.2.100","guest_port":80}]}' ]
 	wait_until "${RUN[@]}" "$PY" "$T/netkit" connect 127.0.0.1 18096
 	run "${RUN[@]}" "$PY" "$T/netkit" fetch 127.0.0.1 18096
-	[ "$output" = "1000000 $(sha256sum < "$T/blob" | cut -d' ' -f1)" ]
+	[ "$output" = "$BLOB" ]
 	run api '{"execute":"remove_hostfwd","arguments":{"id":1}}'
 	[ "$output" = '{"return":{}}' ]
 	run "${RUN[@]}" "$PY" "$T/netkit" connect 127.0.0.1 18096
@@ -555,8 +559,7 @@ check_sandbox() {
 @test "rootlesskit drives it: --port-driver=slirp4netns, data end to end" {
 	require_sandbox
 	command -v rootlesskit >/dev/null || skip "rootlesskit is not installed"
-	head -c 500000 /dev/urandom > "$T/blob"
-	chmod 644 "$T/blob"
+	make_blob 500000
 	"${RUN[@]}" env XDG_RUNTIME_DIR="$T" rootlesskit --state-dir="$T/rk" \
 		--net=slirp4netns --slirp4netns-binary="$S4" --mtu=65520 \
 		--port-driver=slirp4netns -p 127.0.0.1:18099:80/tcp \
@@ -564,7 +567,7 @@ check_sandbox() {
 	SERVERS+=($!)
 	wait_until "${RUN[@]}" "$PY" "$T/netkit" connect 127.0.0.1 18099
 	run "${RUN[@]}" "$PY" "$T/netkit" fetch 127.0.0.1 18099
-	[ "$output" = "500000 $(sha256sum < "$T/blob" | cut -d' ' -f1)" ]
+	[ "$output" = "$BLOB" ]
 	# It really is ours that runs.
 	pgrep -u "$SANDBOX_UID" -f "^$S4 " >/dev/null
 }
