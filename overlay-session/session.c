@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "fd.h"
+#include "io.h"
+#include "log.h"
+#include "session.h"
+
+#define EXIT_SETUP 125
+
+static int write_file_str(const char *path, const char *text, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write_all(fd, text, len);
+	close_quietly(fd);
+	return ret;
+}
+
+/* The caller keeps its own uid and gid inside. */
+static int map_self(uid_t uid, gid_t gid)
+{
+	char line[64];
+	int n;
+
+	n = snprintf(line, sizeof(line), "%u %u 1\n", uid, uid);
+	if (write_file_str("/proc/self/uid_map", line, (size_t)n) < 0)
+		return -1;
+	if (write_file_str("/proc/self/setgroups", "deny", 4) < 0 &&
+	    errno != ENOENT)
+		return -1;
+	n = snprintf(line, sizeof(line), "%u %u 1\n", gid, gid);
+	return write_file_str("/proc/self/gid_map", line, (size_t)n);
+}
+
+static const char *rel(const char *path)
+{
+	return path[1] ? path + 1 : ".";
+}
+
+/* A detached tmpfs (the new root, or the discarded session's storage). */
+static int new_tmpfs(const char *what)
+{
+	_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	int mnt;
+
+	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		warn_errno("cannot create a tmpfs for %s", what);
+		return -1;
+	}
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0)
+		warn_errno("cannot mount a tmpfs for %s", what);
+	return mnt;
+}
+
+/* Put the detached mount mnt at path of the new root. */
+static int attach(int mnt, int root, const char *path)
+{
+	if (move_mount(mnt, "", root, rel(path), MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		warn_errno("cannot mount on `%s' in the session", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int bind_tree(int root, const struct unit *u, const char *source,
+		     bool readonly, bool recursive)
+{
+	_cleanup_close_ int mnt = open_tree(
+		AT_FDCWD, source,
+		OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+			(recursive ? AT_RECURSIVE : 0));
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	if (mnt < 0) {
+		warn_errno("cannot bind `%s'", source);
+		return -1;
+	}
+	if (readonly &&
+	    mount_setattr(mnt, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0),
+			  &attr, sizeof(attr)) < 0) {
+		warn_errno("cannot make `%s' read-only", source);
+		return -1;
+	}
+	return attach(mnt, root, u->path);
+}
+
+/* The overlay of one unit; storage holds upper/KEY and work/KEY. */
+static int overlay(int root, const struct unit *u, int storage,
+		   const char *key)
+{
+	char upper[96], work[96];
+	_cleanup_close_ int fs = -1, mnt = -1;
+
+	snprintf(upper, sizeof(upper), "upper/%s", key);
+	snprintf(work, sizeof(work), "work/%s", key);
+	if ((mkdirat(storage, upper, 0755) < 0 && errno != EEXIST) ||
+	    (mkdirat(storage, work, 0700) < 0 && errno != EEXIST)) {
+		warn_errno("cannot create the upper of `%s'", u->path);
+		return -1;
+	}
+	snprintf(upper, sizeof(upper), "/proc/self/fd/%d/upper/%s", storage,
+		 key);
+	snprintf(work, sizeof(work), "/proc/self/fd/%d/work/%s", storage, key);
+	fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	if (fs < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", u->path, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		warn_errno("cannot overlay `%s'", u->path);
+		return -1;
+	}
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0) {
+		warn_errno("cannot mount the overlay of `%s'", u->path);
+		return -1;
+	}
+	return attach(mnt, root, u->path);
+}
+
+static int build_unit(int root, const struct unit *u, int storage,
+		      struct state *state, size_t index)
+{
+	char key[STATE_KEY_MAX + 24];
+	int fd;
+
+	switch (u->kind) {
+	case UNIT_DIR:
+		if (strcmp(u->path, "/") != 0 &&
+		    mkdirat(root, rel(u->path), u->mode) < 0) {
+			warn_errno("cannot create `%s' in the session", u->path);
+			return -1;
+		}
+		return 0;
+	case UNIT_LINK:
+		if (symlinkat(u->source, root, rel(u->path)) < 0) {
+			warn_errno("cannot create `%s' in the session", u->path);
+			return -1;
+		}
+		return 0;
+	case UNIT_FILE:
+		fd = openat(root, rel(u->path), O_CREAT | O_WRONLY | O_CLOEXEC,
+			    u->mode);
+		if (fd < 0) {
+			warn_errno("cannot create `%s' in the session", u->path);
+			return -1;
+		}
+		close_quietly(fd);
+		return bind_tree(root, u, u->path, true, false);
+	case UNIT_PASS:
+		if (mkdirat(root, rel(u->path), 0755) < 0 && errno != EEXIST)
+			return -1;
+		return bind_tree(root, u, u->path, false, true);
+	case UNIT_BIND:
+		return bind_tree(root, u, u->source, false, true);
+	case UNIT_TMPFS:
+		fd = new_tmpfs(u->path);
+		if (fd < 0)
+			return -1;
+		{
+			int ret = attach(fd, root, u->path);
+
+			close_quietly(fd);
+			return ret;
+		}
+	case UNIT_OVERLAY:
+		if (mkdirat(root, rel(u->path), u->mode) < 0) {
+			warn_errno("cannot create `%s' in the session", u->path);
+			return -1;
+		}
+		if (state)
+			snprintf(key, sizeof(key), "%s",
+				 state_key(state, u->path));
+		else
+			snprintf(key, sizeof(key), "u%zu", index);
+		return overlay(root, u, storage, key);
+	}
+	return -1;
+}
+
+/* pivot_root into root (attached first: pivot_root wants a mount of our
+ * namespace), then the caller's directory. */
+static int enter(int root, const char *cwd)
+{
+	const char *where = access("/tmp", F_OK) == 0 ? "/tmp" : "/mnt";
+
+	if (move_mount(root, "", AT_FDCWD, where, MOVE_MOUNT_F_EMPTY_PATH) < 0 ||
+	    chdir(where) < 0) {
+		warn_errno("cannot attach the session's root");
+		return -1;
+	}
+	if (syscall(SYS_pivot_root, ".", ".") < 0) {
+		warn_errno("pivot_root");
+		return -1;
+	}
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
+		warn_errno("cannot detach the old root");
+		return -1;
+	}
+	if (cwd && chdir(cwd) < 0)
+		warn_errno("cannot enter `%s' in the session: staying in /",
+			   cwd);
+	return 0;
+}
+
+_Noreturn static void child(const struct session *s, uid_t uid, gid_t gid)
+{
+	_cleanup_close_ int root = -1, storage = -1;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		_exit(EXIT_SETUP);
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
+		warn_errno("cannot create a user and mount namespace (are "
+			   "unprivileged user namespaces allowed? "
+			   "kernel.unprivileged_userns_clone, "
+			   "user.max_user_namespaces)");
+		_exit(EXIT_SETUP);
+	}
+	if (map_self(uid, gid) < 0) {
+		warn_errno("cannot write the id maps of the session");
+		_exit(EXIT_SETUP);
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		warn_errno("cannot make the mounts private");
+		_exit(EXIT_SETUP);
+	}
+	root = new_tmpfs("the session's root");
+	if (root < 0)
+		_exit(EXIT_SETUP);
+	if (s->state) {
+		/* Opened again from inside: overlayfs takes an upper only from
+		 * a mount of the namespace it is mounted in, and the state's
+		 * fd was opened in the caller's. */
+		storage = open(s->state->dir,
+			       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (storage < 0)
+			warn_errno("cannot open `%s'", s->state->dir);
+	} else {
+		storage = new_tmpfs("the session's changes");
+		if (storage >= 0 && (mkdirat(storage, "upper", 0755) < 0 ||
+				     mkdirat(storage, "work", 0700) < 0))
+			storage = -1;
+	}
+	if (storage < 0)
+		_exit(EXIT_SETUP);
+	for (size_t i = 0; i < s->plan->n; i++)
+		if (build_unit(root, &s->plan->v[i], storage, s->state, i) < 0)
+			_exit(EXIT_SETUP);
+	if (enter(root, s->cwd) < 0)
+		_exit(EXIT_SETUP);
+	execvp(s->argv[0], s->argv);
+	warn_errno("cannot run `%s'", s->argv[0]);
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+static pid_t session_pid;
+
+static void forward(int sig)
+{
+	if (session_pid > 0)
+		kill(session_pid, sig);
+}
+
+int session_run(const struct session *s)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	struct sigaction sa = { .sa_handler = forward };
+	int status;
+	pid_t pid;
+
+	/* A terminal's ^C reaches the whole process group: the session gets
+	 * it from the terminal, not twice. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die_errno("fork");
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGUSR1, SIG_DFL);
+		signal(SIGUSR2, SIG_DFL);
+		child(s, uid, gid);
+	}
+	session_pid = pid;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die_errno("waitpid");
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Entering a session: a user and mount namespace of the caller's own, the
+ * new root built from detached mounts (nothing covers a lower before every
+ * overlay holds it), pivot_root, and the command. */
+#ifndef OVERLAY_SESSION_SESSION_H
+#define OVERLAY_SESSION_SESSION_H
+
+#include "plan.h"
+#include "state.h"
+
+struct session {
+	const struct plan *plan;
+	struct state *state; /* --keep / --resume, else NULL: a tmpfs */
+	char *const *argv;
+	const char *cwd;
+};
+
+/* Fork the session, wait for it and return its exit status (128+N for a
+ * signal); setup failures are 125. */
+int session_run(const struct session *s);
+
+#endif
