@@ -87,9 +87,10 @@ static int walk_dir(struct walker *w, int fd, const char *dir)
 			continue;
 		}
 		if (S_ISDIR(c.st.st_mode)) {
-			_cleanup_close_ int sub = openat(
-				fd, e->d_name,
-				O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int sub =
+				openat(fd, e->d_name,
+				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					       O_CLOEXEC);
 			bool lower = in_lower(path);
 
 			if (sub < 0) {
@@ -155,14 +156,14 @@ static void json_string(FILE *f, const char *s)
 
 static const char *type_name(mode_t m)
 {
-	return S_ISDIR(m)   ? "directory" :
-	       S_ISREG(m)   ? "file" :
-	       S_ISLNK(m)   ? "symlink" :
-	       S_ISCHR(m)   ? "char-device" :
-	       S_ISBLK(m)   ? "block-device" :
-	       S_ISFIFO(m)  ? "fifo" :
-	       S_ISSOCK(m)  ? "socket" :
-			      "unknown";
+	return S_ISDIR(m)    ? "directory"
+	       : S_ISREG(m)  ? "file"
+	       : S_ISLNK(m)  ? "symlink"
+	       : S_ISCHR(m)  ? "char-device"
+	       : S_ISBLK(m)  ? "block-device"
+	       : S_ISFIFO(m) ? "fifo"
+	       : S_ISSOCK(m) ? "socket"
+			     : "unknown";
 }
 
 static int print_one(const struct change *c, void *ctx)
@@ -245,8 +246,8 @@ static int add_marker(struct exporter *x, const char *dir, const char *name,
 
 static int add_file_data(struct exporter *x, const struct change *c)
 {
-	_cleanup_close_ int fd = openat(c->dirfd, c->name,
-					O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int fd =
+		openat(c->dirfd, c->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	char buf[65536];
 	off_t left = c->st.st_size;
 
@@ -297,7 +298,8 @@ static int export_one(const struct change *c, void *ctx)
 		break;
 	}
 	if (S_ISREG(c->st.st_mode)) {
-		if (add_header(x, rel, c->st.st_mode, &c->st, c->st.st_size) < 0)
+		if (add_header(x, rel, c->st.st_mode, &c->st, c->st.st_size) <
+		    0)
 			return -1;
 		return add_file_data(x, c);
 	}

@@ -187,7 +187,7 @@ int lower_check(const struct state *s)
 			diffs++;
 		}
 		continue;
-bad:
+	bad:
 		warn("`%s/%s' line %u: malformed", s->dir, STATE_LOWER, lineno);
 		return -1;
 	}

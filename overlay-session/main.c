@@ -224,12 +224,11 @@ static void check_outside(const struct plan *p, const char *dir)
 
 static void anchors_find(char **out, size_t max)
 {
-	const char *cands[] = { getenv("HOME"), getenv("TMPDIR"), ".",
-				"/tmp", "/var/tmp" };
+	const char *cands[] = { getenv("HOME"), getenv("TMPDIR"), ".", "/tmp",
+				"/var/tmp" };
 	size_t n = 0;
 
-	for (size_t i = 0; i < sizeof(cands) / sizeof(*cands) && n < max;
-	     i++) {
+	for (size_t i = 0; i < sizeof(cands) / sizeof(*cands) && n < max; i++) {
 		char *real = cands[i] ? realpath(cands[i], NULL) : NULL;
 
 		if (real && strcmp(real, "/") != 0)
@@ -333,8 +332,8 @@ int main(int argc, char **argv)
 		if (o.mode == MODE_EXPORT && isatty(STDOUT_FILENO))
 			die("the layer is a tar archive: redirect stdout to "
 			    "a file or a pipe");
-		ret = o.mode == MODE_CHANGES ? changes_print(&st, o.json) :
-					       changes_export(&st, 1);
+		ret = o.mode == MODE_CHANGES ? changes_print(&st, o.json)
+					     : changes_export(&st, 1);
 		state_close(&st);
 		return ret ? 1 : 0;
 	case MODE_RUN:

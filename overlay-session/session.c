@@ -60,7 +60,8 @@ static int new_tmpfs(const char *what)
 	_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
 	int mnt;
 
-	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+	if (fs < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		warn_errno("cannot create a tmpfs for %s", what);
 		return -1;
@@ -84,10 +85,10 @@ static int attach(int mnt, int root, const char *path)
 static int bind_tree(int root, const struct unit *u, const char *source,
 		     bool readonly, bool recursive)
 {
-	_cleanup_close_ int mnt = open_tree(
-		AT_FDCWD, source,
-		OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-			(recursive ? AT_RECURSIVE : 0));
+	_cleanup_close_ int mnt =
+		open_tree(AT_FDCWD, source,
+			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				  (recursive ? AT_RECURSIVE : 0));
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
 
 	if (mnt < 0) {
@@ -95,8 +96,9 @@ static int bind_tree(int root, const struct unit *u, const char *source,
 		return -1;
 	}
 	if (readonly &&
-	    mount_setattr(mnt, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0),
-			  &attr, sizeof(attr)) < 0) {
+	    mount_setattr(mnt, "",
+			  AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
+			  sizeof(attr)) < 0) {
 		warn_errno("cannot make `%s' read-only", source);
 		return -1;
 	}
@@ -104,8 +106,7 @@ static int bind_tree(int root, const struct unit *u, const char *source,
 }
 
 /* The overlay of one unit; storage holds upper/KEY and work/KEY. */
-static int overlay(int root, const struct unit *u, int storage,
-		   const char *key)
+static int overlay(int root, const struct unit *u, int storage, const char *key)
 {
 	char upper[96], work[96];
 	_cleanup_close_ int fs = -1, mnt = -1;
@@ -148,13 +149,15 @@ static int build_unit(int root, const struct unit *u, int storage,
 	case UNIT_DIR:
 		if (strcmp(u->path, "/") != 0 &&
 		    mkdirat(root, rel(u->path), u->mode) < 0) {
-			warn_errno("cannot create `%s' in the session", u->path);
+			warn_errno("cannot create `%s' in the session",
+				   u->path);
 			return -1;
 		}
 		return 0;
 	case UNIT_LINK:
 		if (symlinkat(u->source, root, rel(u->path)) < 0) {
-			warn_errno("cannot create `%s' in the session", u->path);
+			warn_errno("cannot create `%s' in the session",
+				   u->path);
 			return -1;
 		}
 		return 0;
@@ -162,7 +165,8 @@ static int build_unit(int root, const struct unit *u, int storage,
 		fd = openat(root, rel(u->path), O_CREAT | O_WRONLY | O_CLOEXEC,
 			    u->mode);
 		if (fd < 0) {
-			warn_errno("cannot create `%s' in the session", u->path);
+			warn_errno("cannot create `%s' in the session",
+				   u->path);
 			return -1;
 		}
 		close_quietly(fd);
@@ -185,7 +189,8 @@ static int build_unit(int root, const struct unit *u, int storage,
 		}
 	case UNIT_OVERLAY:
 		if (mkdirat(root, rel(u->path), u->mode) < 0) {
-			warn_errno("cannot create `%s' in the session", u->path);
+			warn_errno("cannot create `%s' in the session",
+				   u->path);
 			return -1;
 		}
 		if (state)
@@ -204,7 +209,8 @@ static int enter(int root, const char *cwd)
 {
 	const char *where = access("/tmp", F_OK) == 0 ? "/tmp" : "/mnt";
 
-	if (move_mount(root, "", AT_FDCWD, where, MOVE_MOUNT_F_EMPTY_PATH) < 0 ||
+	if (move_mount(root, "", AT_FDCWD, where, MOVE_MOUNT_F_EMPTY_PATH) <
+		    0 ||
 	    chdir(where) < 0) {
 		warn_errno("cannot attach the session's root");
 		return -1;
@@ -223,12 +229,11 @@ static int enter(int root, const char *cwd)
 	return 0;
 }
 
-_Noreturn static void child(const struct session *s, uid_t uid, gid_t gid)
+_Noreturn static void child(const struct session *s, uid_t uid, gid_t gid,
+			    pid_t parent)
 {
 	_cleanup_close_ int root = -1, storage = -1;
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		_exit(EXIT_SETUP);
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
 		warn_errno("cannot create a user and mount namespace (are "
 			   "unprivileged user namespaces allowed? "
@@ -251,8 +256,8 @@ _Noreturn static void child(const struct session *s, uid_t uid, gid_t gid)
 		/* Opened again from inside: overlayfs takes an upper only from
 		 * a mount of the namespace it is mounted in, and the state's
 		 * fd was opened in the caller's. */
-		storage = open(s->state->dir,
-			       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		storage =
+			open(s->state->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (storage < 0)
 			warn_errno("cannot open `%s'", s->state->dir);
 	} else {
@@ -268,9 +273,18 @@ _Noreturn static void child(const struct session *s, uid_t uid, gid_t gid)
 			_exit(EXIT_SETUP);
 	if (enter(root, s->cwd) < 0)
 		_exit(EXIT_SETUP);
+	/* The session dies with overlay-session (kill -9 included). Set
+	 * last: a change of credentials, such as entering the new user
+	 * namespace, clears it; and the parent may be gone already. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(EXIT_SETUP);
 	execvp(s->argv[0], s->argv);
-	warn_errno("cannot run `%s'", s->argv[0]);
-	_exit(errno == ENOENT ? 127 : 126);
+	{
+		int err = errno;
+
+		warn_errno("cannot run `%s'", s->argv[0]);
+		_exit(err == ENOENT ? 127 : 126);
+	}
 }
 
 static pid_t session_pid;
@@ -285,6 +299,7 @@ int session_run(const struct session *s)
 {
 	uid_t uid = getuid();
 	gid_t gid = getgid();
+	pid_t self = getpid();
 	struct sigaction sa = { .sa_handler = forward };
 	int status;
 	pid_t pid;
@@ -308,7 +323,7 @@ int session_run(const struct session *s)
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGUSR1, SIG_DFL);
 		signal(SIGUSR2, SIG_DFL);
-		child(s, uid, gid);
+		child(s, uid, gid, self);
 	}
 	session_pid = pid;
 	while (waitpid(pid, &status, 0) < 0)

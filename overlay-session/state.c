@@ -42,7 +42,8 @@ int path_unescape(const char *in, char *out, size_t outlen)
 		if (c <= ' ' || c == 0x7f)
 			return -1;
 		if (c == '%') {
-			int hi = hexval(in[1]), lo = hi < 0 ? -1 : hexval(in[2]);
+			int hi = hexval(in[1]),
+			    lo = hi < 0 ? -1 : hexval(in[2]);
 
 			if (lo < 0)
 				return -1;
@@ -144,7 +145,8 @@ int state_open(struct state *s, const char *dir, bool create)
 	}
 	if (mkdirat(s->dirfd, "upper", 0700) < 0 ||
 	    mkdirat(s->dirfd, "work", 0700) < 0) {
-		warn_errno("cannot create the overlay directories in `%s'", dir);
+		warn_errno("cannot create the overlay directories in `%s'",
+			   dir);
 		return -1;
 	}
 	return state_save(s);

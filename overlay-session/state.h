@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define STATE_UNITS "overlay-session.units"
-#define STATE_LOWER "overlay-session.lower"
+#define STATE_UNITS   "overlay-session.units"
+#define STATE_LOWER   "overlay-session.lower"
 #define STATE_KEY_MAX 16
 
 struct state_unit {

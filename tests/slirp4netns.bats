@@ -35,7 +35,7 @@ teardown() {
 	for p in $SLIRP $NS "${SERVERS[@]}"; do
 		wait "$p" 2>/dev/null || true
 	done
-	true
+	no_leftovers
 }
 
 as_root() { RUN=(); }
@@ -53,6 +53,13 @@ ns_ready() {
 
 in_ns() {
 	"${RUN[@]}" nsenter -t "$NS" -U -n --preserve-credentials "$@"
+}
+
+# in_ns_bg CMD...: CMD in the namespace, in the background, killed by the
+# teardown (a function run with & would leave CMD behind a subshell).
+in_ns_bg() {
+	"${RUN[@]}" nsenter -t "$NS" -U -n --preserve-credentials "$@" 3>&- &
+	SERVERS+=($!)
 }
 
 # slirp_start [OPTION]...: our slirp4netns for NS's namespace, as the runner;
@@ -415,8 +422,7 @@ check_sandbox() {
 	slirp_start -c --enable-seccomp --api-socket="$T/api.sock"
 	echo inside > "$T/inside"
 	chmod 644 "$T/inside"
-	in_ns "$PY" "$T/netkit" serve 0.0.0.0 8080 "$T/inside" 3>&- &
-	SERVERS+=($!)
+	in_ns_bg "$PY" "$T/netkit" serve 0.0.0.0 8080 "$T/inside"
 	run api '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_addr":"127.0.0.1","host_port":18085,"guest_port":8080}}'
 	[ "$output" = '{"return":{"id":1}}' ]
 	wait_until "${RUN[@]}" "$PY" "$T/netkit" connect 127.0.0.1 18085
@@ -512,8 +518,7 @@ check_sandbox() {
 	ns_start
 	slirp_start -c --api-socket="$T/api.sock"
 	make_blob 1000000
-	in_ns "$PY" "$T/netkit" serve 0.0.0.0 80 "$T/blob" 3>&- &
-	SERVERS+=($!)
+	in_ns_bg "$PY" "$T/netkit" serve 0.0.0.0 80 "$T/blob"
 	run api '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_addr":"127.0.0.1","host_port":18096,"guest_port":80}}'
 	[ "$output" = '{"return":{"id":1}}' ]
 	run api '{"execute":"list_hostfwd"}'
@@ -532,8 +537,7 @@ check_sandbox() {
 	ns_start
 	slirp_start -c -6 --api-socket="$T/api.sock"
 	grep -q 'WARNING: Support for IPv6 is experimental' "$T/out"
-	in_ns "$PY" "$T/netkit" udp-echo 0.0.0.0 5353 3>&- &
-	SERVERS+=($!)
+	in_ns_bg "$PY" "$T/netkit" udp-echo 0.0.0.0 5353
 	run api '{"execute":"add_hostfwd","arguments":{"proto":"udp","host_addr":"127.0.0.1","host_port":18097,"guest_port":5353}}'
 	[ "$output" = '{"return":{"id":1}}' ]
 	wait_until "${RUN[@]}" "$PY" "$T/netkit" udp-ask 127.0.0.1 18097 ping6
@@ -543,8 +547,7 @@ check_sandbox() {
 	wait_until in_ns sh -c 'ip -6 addr show tap0 | grep -q "fd00::100/64"'
 	echo six > "$T/six"
 	chmod 644 "$T/six"
-	in_ns "$PY" "$T/netkit" serve :: 8086 "$T/six" 3>&- &
-	SERVERS+=($!)
+	in_ns_bg "$PY" "$T/netkit" serve :: 8086 "$T/six"
 	run api '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_addr":"::1","host_port":18098,"guest_port":8086}}'
 	[ "$output" = '{"return":{"id":2}}' ]
 	run api '{"execute":"list_hostfwd"}'

@@ -91,3 +91,19 @@ restore_nsswitch() {
 		NSSWITCH_SAVED=
 	fi
 }
+
+# no_leftovers: no process of the test user is left (zombies aside, which
+# their parent reaps); for teardowns, so that a test that leaks a process
+# fails rather than leaving it on a shared machine.
+no_leftovers() {
+	in_sandbox || return 0
+	wait_until user_idle || {
+		ps -o pid,stat,args -u "$SANDBOX_UID" >&2
+		pkill -KILL -u "$SANDBOX_UID"
+		return 1
+	}
+}
+
+user_idle() {
+	! ps -o stat= -u "$SANDBOX_UID" | grep -qv '^Z'
+}

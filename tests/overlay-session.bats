@@ -1,0 +1,214 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# overlay-session as its users run it: as the sandbox's test user, over the
+# real tree of this machine, with kernel overlayfs in a user namespace.
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+setup() {
+	OS=$BIN/overlay-session
+	if in_sandbox; then
+		T=$(user_tmpdir)
+		chmod 755 "$T"
+		# Kept sessions live where the session does not overlay.
+		S=$(mktemp -d /dev/shm/overlay-session-test.XXXXXX)
+		chown "$SANDBOX_UID:$SANDBOX_GID" "$S"
+		H=$SANDBOX_DIR/home
+	fi
+}
+
+teardown() {
+	[ -z "${S:-}" ] || rm -rf "$S"
+	no_leftovers
+}
+
+# os [ARG]...: overlay-session as the test user, in $T.
+os() { (cd "$T" && "${AS_USER[@]}" "$OS" "$@"); }
+
+mounts_now() { wc -l < /proc/self/mountinfo; }
+
+@test "--help and --version" {
+	run "$OS" --help
+	[ "$status" -eq 0 ]
+	for opt in --keep --resume --force --bind --tmpfs --changes \
+		--export-layer --json --verbose --help --version; do
+		[[ $output == *"$opt"* ]] || { echo "missing $opt"; false; }
+	done
+	run "$OS" --version
+	[[ $output =~ ^overlay-session\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+}
+
+@test "usage errors: status 2 and the reason" {
+	run -2 "$OS" --keep=/a --resume=/b true
+	[[ $output == *"--keep and --resume"* ]]
+	run -2 "$OS" --changes=/a true
+	[[ $output == *"take no command"* ]]
+	run -2 "$OS" --json true
+	[[ $output == *"--json goes with --changes"* ]]
+	run -2 "$OS" --bind=relative true
+	[[ $output == *"absolute"* ]]
+	run -2 "$OS" --no-such-option
+}
+
+@test "writes in home, the working directory and /tmp are captured, not on the host" {
+	require_sandbox
+	echo original > "$T/file"
+	chown "$SANDBOX_UID:$SANDBOX_GID" "$T/file"
+	local before
+	before=$(mounts_now)
+	run os -- sh -c '
+		echo inside > file; echo new > added; echo h > "$HOME/hfile"
+		echo t > /tmp/overlay-session-test-tmp
+		echo v > /var/tmp/overlay-session-test-vtmp
+		cat file added "$HOME/hfile" /tmp/overlay-session-test-tmp
+		id -u; pwd'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = inside ] && [ "${lines[1]}" = new ] &&
+		[ "${lines[2]}" = h ] && [ "${lines[3]}" = t ]
+	[ "${lines[4]}" = "$SANDBOX_UID" ]
+	[ "${lines[5]}" = "$T" ]
+	# The host saw none of it.
+	[ "$(cat "$T/file")" = original ]
+	[ ! -e "$T/added" ] && [ ! -e "$H/hfile" ]
+	[ ! -e /tmp/overlay-session-test-tmp ] && [ ! -e /var/tmp/overlay-session-test-vtmp ]
+	[ "$(mounts_now)" -eq "$before" ]
+}
+
+@test "deleting a lower file hides it inside only" {
+	require_sandbox
+	echo keep > "$T/victim"
+	chown "$SANDBOX_UID:$SANDBOX_GID" "$T/victim"
+	run os -- sh -c 'rm victim && test ! -e victim && echo gone'
+	[ "$output" = gone ]
+	[ "$(cat "$T/victim")" = keep ]
+}
+
+@test "files of other owners stay read-only; /proc, /dev and /run are the host's" {
+	require_sandbox
+	run os -- sh -c 'echo x >> /etc/hostname'
+	[ "$status" -ne 0 ]
+	run os -- sh -c 'readlink /proc/self/ns/pid; test -c /dev/null && echo dev'
+	[ "${lines[0]}" = "$(readlink /proc/self/ns/pid)" ]
+	[ "${lines[1]}" = dev ]
+}
+
+@test "the exit status: the command's, 128+N for a signal, 126/127" {
+	require_sandbox
+	run os -- sh -c 'exit 42'
+	[ "$status" -eq 42 ]
+	run os -- sh -c 'kill -TERM $$'
+	[ "$status" -eq 143 ]
+	run -127 os -- /nonexistent/command
+	echo data > "$T/not-executable"
+	chmod 644 "$T/not-executable"
+	run -126 os -- "$T/not-executable"
+	# The default command is $SHELL.
+	run bash -c "cd '$T' && echo 'echo from-shell' | ${AS_USER[*]} env SHELL=/bin/sh '$OS'"
+	[ "$output" = from-shell ]
+}
+
+@test "--bind passes a directory through, writable; --tmpfs gives an empty one" {
+	require_sandbox
+	mkdir "$T/shared" "$T/scratch"
+	echo old > "$T/scratch/x"
+	chown -R "$SANDBOX_UID:$SANDBOX_GID" "$T/shared" "$T/scratch"
+	run os --bind="$T/shared" --tmpfs="$T/scratch" -- sh -c '
+		echo through > shared/out; ls -A scratch | wc -l'
+	[ "$output" = 0 ]
+	[ "$(cat "$T/shared/out")" = through ]
+	[ "$(cat "$T/scratch/x")" = old ]
+}
+
+@test "keep, changes (text and JSON), export-layer, resume" {
+	require_sandbox
+	echo lower > "$T/changed"
+	echo doomed > "$T/deleted"
+	mkdir "$T/replaced"
+	echo old > "$T/replaced/old"
+	chown -R "$SANDBOX_UID:$SANDBOX_GID" "$T"
+	run os --keep="$S/st" -- sh -c '
+		echo more >> changed; echo new > added; rm deleted
+		rm -r replaced; mkdir replaced; echo fresh > replaced/new
+		ln -s added link'
+	[ "$status" -eq 0 ]
+	# Nothing reached the host.
+	[ ! -e "$T/added" ] && [ -e "$T/deleted" ] && [ -e "$T/replaced/old" ]
+	run "${AS_USER[@]}" "$OS" --changes="$S/st"
+	[ "$status" -eq 0 ]
+	[[ $output == *"C $T/changed"* ]]
+	[[ $output == *"A $T/added"* ]]
+	[[ $output == *"D $T/deleted"* ]]
+	[[ $output == *"R $T/replaced"* ]]
+	[[ $output == *"A $T/replaced/new"* ]]
+	[[ $output == *"A $T/link"* ]]
+	run "${AS_USER[@]}" "$OS" --changes="$S/st" --json
+	[[ $output == *"{\"path\":\"$T/deleted\",\"change\":\"deleted\"}"* ]]
+	[[ $output == *"{\"path\":\"$T/link\",\"change\":\"added\",\"type\":\"symlink\"}"* ]]
+	# The layer, read by tar: OCI whiteouts and an opaque marker.
+	"${AS_USER[@]}" "$OS" --export-layer="$S/st" > "$T/layer.tar"
+	run tar -tf "$T/layer.tar"
+	local rel=${T#/}
+	[[ $output == *"$rel/.wh.deleted"* ]]
+	[[ $output == *"$rel/replaced/.wh..wh..opq"* ]]
+	[[ $output == *"$rel/added"* ]]
+	mkdir "$T/x"
+	tar -xf "$T/layer.tar" -C "$T/x"
+	[ "$(cat "$T/x/$rel/changed")" = "$(printf 'lower\nmore')" ]
+	[ "$(readlink "$T/x/$rel/link")" = added ]
+	# Resume sees the session's world again, and keeps adding to it.
+	run os --resume="$S/st" -- sh -c 'cat changed added replaced/new; test ! -e deleted && echo ok; echo again > second'
+	[ "$output" = "$(printf 'lower\nmore\nnew\nfresh\nok')" ]
+	run "${AS_USER[@]}" "$OS" --changes="$S/st"
+	[[ $output == *"A $T/second"* ]]
+}
+
+@test "a lower file changed between keep and resume is detected" {
+	require_sandbox
+	echo v1 > "$T/config"
+	chown "$SANDBOX_UID:$SANDBOX_GID" "$T/config"
+	os --keep="$S/st" -- sh -c 'echo session >> config'
+	echo v2 > "$T/config"
+	run --separate-stderr os --resume="$S/st" -- true
+	[ "$status" -eq 125 ]
+	[[ $stderr == *"lower changed: $T/config: modified"* ]]
+	[[ $stderr == *"--force"* ]]
+	run --separate-stderr os --resume="$S/st" --force -- cat config
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'v1\nsession')" ]
+}
+
+@test "clear failures: state inside the overlaid tree, not a session, no namespaces" {
+	require_sandbox
+	run --separate-stderr os --keep="$T/state" -- true
+	[ "$status" -eq 125 ]
+	[[ $stderr == *"is inside"*"which the session overlays"* ]]
+	[ ! -e "$T/state" ] || [ -z "$(ls -A "$T/state")" ]
+	mkdir "$S/notempty"; touch "$S/notempty/f"
+	chown -R "$SANDBOX_UID" "$S/notempty"
+	run --separate-stderr os --keep="$S/notempty" -- true
+	[ "$status" -eq 125 ]
+	[[ $stderr == *"neither empty nor a session directory"* ]]
+	run --separate-stderr "${AS_USER[@]}" "$OS" --changes="$S/notempty"
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"is not a session directory"* ]]
+	# No user namespaces left to create (the limit is per namespace).
+	run --separate-stderr "${AS_USER[@]}" unshare -Ur sh -c \
+		"echo 0 > /proc/sys/user/max_user_namespaces && '$OS' -- true"
+	[ "$status" -eq 125 ]
+	[[ $stderr == *"cannot create a user and mount namespace"* ]]
+}
+
+@test "kill -9 of the session leaves no process and no mount" {
+	require_sandbox
+	local before pid
+	before=$(mounts_now)
+	(cd "$T" && exec "${AS_USER[@]}" "$OS" -- sleep 300 3>&-) &
+	pid=$!
+	wait_until pgrep -u "$SANDBOX_UID" -x sleep >/dev/null
+	kill -KILL "$pid"
+	wait "$pid" || true
+	wait_until sh -c "! pgrep -u $SANDBOX_UID -x sleep >/dev/null"
+	[ "$(mounts_now)" -eq "$before" ]
+	! grep -q overlay /proc/self/mountinfo
+}
