@@ -81,8 +81,8 @@ SLIRP_PKGS := slirp json-c libseccomp libcap
 slirp4netns_LIBS := $(shell pkg-config --libs $(SLIRP_PKGS) 2>/dev/null) -lm
 slirp4netns_CPPFLAGS := $(shell pkg-config --cflags $(SLIRP_PKGS) 2>/dev/null)
 $(BUILDDIR)/slirp4netns/%.o: PROJECT_CPPFLAGS += $(slirp4netns_CPPFLAGS)
-# overlay-session: libarchive writes the exported layer.
-overlay-session_LIBS := $(shell pkg-config --libs libarchive 2>/dev/null)
+# overlay-session: libarchive writes the exported layer; dlopen()ed.
+overlay-session_LIBS := -ldl
 
 .PHONY: all check check-unit check-install install uninstall fuzz bench deb rpm \
 	fmt clean man $(TOOLS) $(TOOLS:%=install-%) $(TOOLS:%=uninstall-%)

@@ -2,6 +2,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -208,6 +209,56 @@ int changes_print(const struct state *s, bool json)
 
 /* --- the OCI layer --- */
 
+/* libarchive and what it pulls in (a dozen compression and crypto
+ * libraries) cost 2.6 ms at every start when linked: it is loaded only
+ * when a layer is exported. */
+#define LIBARCHIVE "libarchive.so.13"
+#define ARCHIVE_FUNCS(X)                                                       \
+	X(archive_write_new)                                                   \
+	X(archive_write_set_format_pax_restricted)                             \
+	X(archive_write_set_bytes_in_last_block)                               \
+	X(archive_write_open_fd)                                               \
+	X(archive_write_header)                                                \
+	X(archive_write_data)                                                  \
+	X(archive_write_close)                                                 \
+	X(archive_write_free)                                                  \
+	X(archive_error_string)                                                \
+	X(archive_entry_new)                                                   \
+	X(archive_entry_free)                                                  \
+	X(archive_entry_clear)                                                 \
+	X(archive_entry_set_pathname)                                          \
+	X(archive_entry_set_mode)                                              \
+	X(archive_entry_set_uid)                                               \
+	X(archive_entry_set_gid)                                               \
+	X(archive_entry_set_mtime)                                             \
+	X(archive_entry_set_size)                                              \
+	X(archive_entry_set_symlink)
+
+static struct {
+#define DECLARE(f) __typeof__(f) *f;
+	ARCHIVE_FUNCS(DECLARE)
+#undef DECLARE
+} la;
+
+static int load_libarchive(void)
+{
+	void *h = dlopen(LIBARCHIVE, RTLD_NOW | RTLD_LOCAL);
+
+	if (!h) {
+		warn("cannot load %s (package libarchive13): %s", LIBARCHIVE,
+		     dlerror());
+		return -1;
+	}
+#define LOAD(f)                                                                \
+	if (!(*(void **)&la.f = dlsym(h, #f))) {                               \
+		warn("%s has no %s", LIBARCHIVE, #f);                          \
+		return -1;                                                     \
+	}
+	ARCHIVE_FUNCS(LOAD)
+#undef LOAD
+	return 0;
+}
+
 struct exporter {
 	struct archive *a;
 	struct archive_entry *e;
@@ -216,16 +267,17 @@ struct exporter {
 static int add_header(struct exporter *x, const char *name, mode_t mode,
 		      const struct stat *st, off_t size)
 {
-	archive_entry_clear(x->e);
-	archive_entry_set_pathname(x->e, name);
-	archive_entry_set_mode(x->e, mode);
-	archive_entry_set_uid(x->e, st->st_uid);
-	archive_entry_set_gid(x->e, st->st_gid);
-	archive_entry_set_mtime(x->e, st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
-	archive_entry_set_size(x->e, size);
-	if (archive_write_header(x->a, x->e) != ARCHIVE_OK) {
+	la.archive_entry_clear(x->e);
+	la.archive_entry_set_pathname(x->e, name);
+	la.archive_entry_set_mode(x->e, mode);
+	la.archive_entry_set_uid(x->e, st->st_uid);
+	la.archive_entry_set_gid(x->e, st->st_gid);
+	la.archive_entry_set_mtime(x->e, st->st_mtim.tv_sec,
+				   st->st_mtim.tv_nsec);
+	la.archive_entry_set_size(x->e, size);
+	if (la.archive_write_header(x->a, x->e) != ARCHIVE_OK) {
 		warn("cannot write the layer entry `%s': %s", name,
-		     archive_error_string(x->a));
+		     la.archive_error_string(x->a));
 		return -1;
 	}
 	return 0;
@@ -264,9 +316,9 @@ static int add_file_data(struct exporter *x, const struct change *c)
 		}
 		if (n > left)
 			n = (ssize_t)left;
-		if (archive_write_data(x->a, buf, (size_t)n) != n) {
+		if (la.archive_write_data(x->a, buf, (size_t)n) != n) {
 			warn("cannot write the layer: %s",
-			     archive_error_string(x->a));
+			     la.archive_error_string(x->a));
 			return -1;
 		}
 		left -= n;
@@ -313,17 +365,17 @@ static int export_one(const struct change *c, void *ctx)
 			return -1;
 		}
 		target[n] = '\0';
-		archive_entry_clear(x->e);
-		archive_entry_set_pathname(x->e, rel);
-		archive_entry_set_mode(x->e, S_IFLNK | 0777);
-		archive_entry_set_symlink(x->e, target);
-		archive_entry_set_uid(x->e, c->st.st_uid);
-		archive_entry_set_gid(x->e, c->st.st_gid);
-		archive_entry_set_mtime(x->e, c->st.st_mtim.tv_sec,
-					c->st.st_mtim.tv_nsec);
-		if (archive_write_header(x->a, x->e) != ARCHIVE_OK) {
+		la.archive_entry_clear(x->e);
+		la.archive_entry_set_pathname(x->e, rel);
+		la.archive_entry_set_mode(x->e, S_IFLNK | 0777);
+		la.archive_entry_set_symlink(x->e, target);
+		la.archive_entry_set_uid(x->e, c->st.st_uid);
+		la.archive_entry_set_gid(x->e, c->st.st_gid);
+		la.archive_entry_set_mtime(x->e, c->st.st_mtim.tv_sec,
+					   c->st.st_mtim.tv_nsec);
+		if (la.archive_write_header(x->a, x->e) != ARCHIVE_OK) {
 			warn("cannot write the layer entry `%s': %s", rel,
-			     archive_error_string(x->a));
+			     la.archive_error_string(x->a));
 			return -1;
 		}
 		return 0;
@@ -336,24 +388,29 @@ static int export_one(const struct change *c, void *ctx)
 
 int changes_export(const struct state *s, int fd)
 {
-	struct exporter x = { .a = archive_write_new(),
-			      .e = archive_entry_new() };
+	struct exporter x;
 	int ret;
 
+	if (load_libarchive() < 0)
+		return -1;
+	x.a = la.archive_write_new();
+	x.e = la.archive_entry_new();
 	if (!x.a || !x.e)
 		die("out of memory");
-	archive_write_set_format_pax_restricted(x.a);
-	archive_write_set_bytes_in_last_block(x.a, 1);
-	if (archive_write_open_fd(x.a, fd) != ARCHIVE_OK) {
-		warn("cannot write the layer: %s", archive_error_string(x.a));
+	la.archive_write_set_format_pax_restricted(x.a);
+	la.archive_write_set_bytes_in_last_block(x.a, 1);
+	if (la.archive_write_open_fd(x.a, fd) != ARCHIVE_OK) {
+		warn("cannot write the layer: %s",
+		     la.archive_error_string(x.a));
 		return -1;
 	}
 	ret = changes_walk(s, export_one, &x);
-	if (archive_write_close(x.a) != ARCHIVE_OK) {
-		warn("cannot finish the layer: %s", archive_error_string(x.a));
+	if (la.archive_write_close(x.a) != ARCHIVE_OK) {
+		warn("cannot finish the layer: %s",
+		     la.archive_error_string(x.a));
 		ret = -1;
 	}
-	archive_entry_free(x.e);
-	archive_write_free(x.a);
+	la.archive_entry_free(x.e);
+	la.archive_write_free(x.a);
 	return ret;
 }

@@ -4,7 +4,7 @@
  * session, in a user and mount namespace of the caller's own.
  *
  *   main.c     options and the sequence of steps, top to bottom
- *   plan.c     the visible tree cut into overlays, skeleton and binds
+ *   layout.c   the visible tree cut into overlays, skeleton and binds
  *   session.c  the namespaces, the new root, pivot_root, the command
  *   state.c    a kept session's directory; lower.c what its lower was
  *   changes.c  what a session changed: --changes, --export-layer
@@ -24,7 +24,7 @@
 #include "log.h"
 #include "lower.h"
 #include "mountinfo.h"
-#include "plan.h"
+#include "layout.h"
 #include "session.h"
 #include "state.h"
 

@@ -175,6 +175,13 @@ static int build_unit(int root, const struct unit *u, int storage,
 		if (mkdirat(root, rel(u->path), 0755) < 0 && errno != EEXIST)
 			return -1;
 		return bind_tree(root, u, u->path, false, true);
+	case UNIT_RO:
+		if (mkdirat(root, rel(u->path), u->mode) < 0) {
+			warn_errno("cannot create `%s' in the session",
+				   u->path);
+			return -1;
+		}
+		return bind_tree(root, u, u->path, true, true);
 	case UNIT_BIND:
 		return bind_tree(root, u, u->source, false, true);
 	case UNIT_TMPFS:

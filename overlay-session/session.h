@@ -5,7 +5,7 @@
 #ifndef OVERLAY_SESSION_SESSION_H
 #define OVERLAY_SESSION_SESSION_H
 
-#include "plan.h"
+#include "layout.h"
 #include "state.h"
 
 struct session {

@@ -48,7 +48,9 @@ int path_unescape(const char *in, char *out, size_t outlen)
 			if (lo < 0)
 				return -1;
 			c = (unsigned char)(hi << 4 | lo);
-			if (c == 0)
+			/* Only what path_escape escapes: one spelling per
+			 * path. */
+			if (c == 0 || (c > ' ' && c != '%' && c != 0x7f))
 				return -1;
 			in += 2;
 		}
@@ -57,7 +59,7 @@ int path_unescape(const char *in, char *out, size_t outlen)
 		out[n++] = (char)c;
 	}
 	out[n] = '\0';
-	return 0;
+	return n ? 0 : -1;
 }
 
 static int load_units(struct state *s)

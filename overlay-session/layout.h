@@ -5,8 +5,8 @@
  * namespace), so a directory with a mount point below becomes a plain
  * directory of the new root ("skeleton") and each of its entries is planned
  * on its own: a subtree free of mount points is one overlay. */
-#ifndef OVERLAY_SESSION_PLAN_H
-#define OVERLAY_SESSION_PLAN_H
+#ifndef OVERLAY_SESSION_LAYOUT_H
+#define OVERLAY_SESSION_LAYOUT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,6 +17,7 @@
 enum unit_kind {
 	UNIT_OVERLAY, /* lower = path, upper and work in the session */
 	UNIT_PASS,    /* the host's subtree, recursively bound: /proc ... */
+	UNIT_RO,      /* a subtree the caller cannot write: bound read-only */
 	UNIT_BIND,    /* --bind SRC:DST, writable */
 	UNIT_TMPFS,   /* --tmpfs DIR */
 	UNIT_DIR,     /* a skeleton directory */

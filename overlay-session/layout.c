@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "plan.h"
+#include "layout.h"
 
 const char *const plan_passthrough[] = { "/proc", "/sys", "/dev", "/run",
 					 NULL };
@@ -76,6 +76,7 @@ struct walk {
 	size_t npoints;
 	const char *const *anchors;
 	uid_t uid;
+	bool overlay_all;
 };
 
 /* Copy-up makes an upper directory for every directory between the
@@ -167,6 +168,51 @@ static int visit_entries(struct walk *w, const char *path)
 	return ret;
 }
 
+static bool anchor_below(const struct walk *w, const char *dir)
+{
+	for (size_t i = 0; w->anchors[i]; i++)
+		if (is_below(w->anchors[i], dir, true))
+			return true;
+	return false;
+}
+
+/* May the caller write in dir or in one of its subdirectories? An
+ * overlay costs a superblock (about 0.2 ms to set up, as much to tear
+ * down); a directory tree nobody lets the caller write in (/usr, /etc,
+ * /boot ...) is as well bound read-only, where a write fails as it would
+ * have anyway (EROFS for EACCES). One level is looked at: a directory of
+ * the caller's deeper in a tree of other owners is rare, and /tmp, /var/tmp,
+ * home and the working directory are anchors already. */
+static bool caller_may_write_below(const struct walk *w, const char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+	bool may = false;
+
+	if (access(dir, W_OK) == 0)
+		return true;
+	d = opendir(dir);
+	if (!d)
+		return false;
+	while (!may && (e = readdir(d))) {
+		char child[PATH_MAX];
+		struct stat st;
+
+		if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
+			continue;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (snprintf(child, sizeof(child), "%s/%s", dir, e->d_name) >=
+		    (int)sizeof(child))
+			continue;
+		if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    (st.st_uid == w->uid || access(child, W_OK) == 0))
+			may = true;
+	}
+	closedir(d);
+	return may;
+}
+
 static int visit(struct walk *w, const char *path, mode_t mode)
 {
 	if (is_passthrough(path)) {
@@ -176,7 +222,20 @@ static int visit(struct walk *w, const char *path, mode_t mode)
 	if (strcmp(path, "/") != 0 &&
 	    !mounts_below(w->points, w->npoints, path) &&
 	    !anchor_needs_split(w, path)) {
-		add(w->p, UNIT_OVERLAY, path, NULL, mode);
+		add(w->p,
+		    w->overlay_all || caller_may_write_below(w, path)
+			    ? UNIT_OVERLAY
+			    : UNIT_RO,
+		    path, NULL, mode);
+		return 0;
+	}
+	/* Mounts below, but nothing the caller may write and no place it
+	 * writes in: the whole subtree read-only, mounts and all (/etc with
+	 * files bound over it in a container, say), rather than a skeleton
+	 * of one mount per entry. */
+	if (strcmp(path, "/") != 0 && !w->overlay_all &&
+	    !anchor_below(w, path) && !caller_may_write_below(w, path)) {
+		add(w->p, UNIT_RO, path, NULL, mode);
 		return 0;
 	}
 	add(w->p, UNIT_DIR, path, NULL, mode);
