@@ -35,7 +35,7 @@ enum mode { MODE_RUN, MODE_CHANGES, MODE_EXPORT };
 struct options {
 	enum mode mode;
 	const char *keep, *resume, *dir;
-	bool json, force;
+	bool json, force, net;
 	struct plan extra; /* --bind, --tmpfs */
 	char **command;
 };
@@ -58,6 +58,8 @@ static void usage(FILE *out)
 		"again\n"
 		"  -f, --force            resume even though the lower "
 		"changed\n"
+		"  -n, --net              a network namespace of its own, "
+		"with slirp4netns\n"
 		"  -b, --bind=SRC[:DST]   pass the host's SRC through at DST, "
 		"writable\n"
 		"  -t, --tmpfs=DIR        an empty tmpfs at DIR\n"
@@ -82,6 +84,7 @@ static const struct option longopts[] = {
 	{ "keep", required_argument, NULL, 'k' },
 	{ "resume", required_argument, NULL, 'r' },
 	{ "force", no_argument, NULL, 'f' },
+	{ "net", no_argument, NULL, 'n' },
 	{ "bind", required_argument, NULL, 'b' },
 	{ "tmpfs", required_argument, NULL, 't' },
 	{ "changes", required_argument, NULL, 'c' },
@@ -117,7 +120,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "+k:r:fb:t:c:e:jvhV", longopts,
+	while ((c = getopt_long(argc, argv, "+k:r:fnb:t:c:e:jvhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -128,6 +131,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'f':
 			o->force = true;
+			break;
+		case 'n':
+			o->net = true;
 			break;
 		case 'b':
 			add_bind(o, optarg);
@@ -300,6 +306,7 @@ static int run(struct options *o)
 			.state = state,
 			.argv = o->command[0] ? o->command : shell_argv,
 			.cwd = getcwd(cwd, sizeof(cwd)),
+			.net = o->net,
 		};
 
 		debug("%zu units in the session's tree", plan.n);

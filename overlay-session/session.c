@@ -17,7 +17,9 @@
 #include "fd.h"
 #include "io.h"
 #include "log.h"
+#include "net.h"
 #include "session.h"
+#include "syncpipe.h"
 
 #define EXIT_SETUP 125
 
@@ -236,12 +238,44 @@ static int enter(int root, const char *cwd)
 	return 0;
 }
 
-_Noreturn static void child(const struct session *s, uid_t uid, gid_t gid,
-			    pid_t parent)
+/* A file of the storage tmpfs bound over the session's resolv.conf: with
+ * --net the host's resolver (often 127.0.0.53) is not reachable. */
+static int bind_resolv_conf(int root, int storage)
 {
+	int fd = openat(storage, "resolv.conf",
+			O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	_cleanup_close_ int mnt = -1;
+
+	if (fd < 0 ||
+	    write_all(fd, NET_RESOLV_CONF, strlen(NET_RESOLV_CONF)) < 0) {
+		warn_errno("cannot write the session's resolv.conf");
+		if (fd >= 0)
+			close_quietly(fd);
+		return -1;
+	}
+	close_quietly(fd);
+	if (faccessat(root, "etc/resolv.conf", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	mnt = open_tree(storage, "resolv.conf",
+			OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (mnt < 0 || move_mount(mnt, "", root, "etc/resolv.conf",
+				  MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		warn_errno("cannot mount the session's resolv.conf");
+		return -1;
+	}
+	return 0;
+}
+
+_Noreturn static void child(const struct session *s, uid_t uid, gid_t gid,
+			    pid_t parent, struct sync_pipe *up,
+			    struct sync_pipe *go)
+{
+	char byte;
+
 	_cleanup_close_ int root = -1, storage = -1;
 
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | (s->net ? CLONE_NEWNET : 0)) <
+	    0) {
 		warn_errno("cannot create a user and mount namespace (are "
 			   "unprivileged user namespaces allowed? "
 			   "kernel.unprivileged_userns_clone, "
@@ -252,6 +286,11 @@ _Noreturn static void child(const struct session *s, uid_t uid, gid_t gid,
 		warn_errno("cannot write the id maps of the session");
 		_exit(EXIT_SETUP);
 	}
+	/* With --net the parent starts slirp4netns for our namespaces now,
+	 * and says when the network is up. */
+	if (s->net && (sync_pipe_signal(up, 'N') < 0 ||
+		       sync_pipe_wait(go, &byte) < 0 || byte != 'G'))
+		_exit(EXIT_SETUP);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		warn_errno("cannot make the mounts private");
 		_exit(EXIT_SETUP);
@@ -278,6 +317,8 @@ _Noreturn static void child(const struct session *s, uid_t uid, gid_t gid,
 	for (size_t i = 0; i < s->plan->n; i++)
 		if (build_unit(root, &s->plan->v[i], storage, s->state, i) < 0)
 			_exit(EXIT_SETUP);
+	if (s->net && bind_resolv_conf(root, storage) < 0)
+		_exit(EXIT_SETUP);
 	if (enter(root, s->cwd) < 0)
 		_exit(EXIT_SETUP);
 	/* The session dies with overlay-session (kill -9 included). Set
@@ -308,9 +349,13 @@ int session_run(const struct session *s)
 	gid_t gid = getgid();
 	pid_t self = getpid();
 	struct sigaction sa = { .sa_handler = forward };
+	struct sync_pipe up = SYNC_PIPE_INIT, go = SYNC_PIPE_INIT;
+	struct net net = { .pid = -1, .exit_wr = -1 };
 	int status;
 	pid_t pid;
 
+	if (s->net && (sync_pipe_open(&up) < 0 || sync_pipe_open(&go) < 0))
+		die_errno("pipe");
 	/* A terminal's ^C reaches the whole process group: the session gets
 	 * it from the terminal, not twice. */
 	signal(SIGINT, SIG_IGN);
@@ -330,12 +375,28 @@ int session_run(const struct session *s)
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGUSR1, SIG_DFL);
 		signal(SIGUSR2, SIG_DFL);
-		child(s, uid, gid, self);
+		sync_pipe_close_rd(&up);
+		sync_pipe_close_wr(&go);
+		child(s, uid, gid, self, &up, &go);
 	}
 	session_pid = pid;
+	if (s->net) {
+		char byte;
+
+		sync_pipe_close_wr(&up);
+		sync_pipe_close_rd(&go);
+		/* The child is in its namespaces once it says so; if it
+		 * failed, it is gone and the wait fails. */
+		if (sync_pipe_wait(&up, &byte) == 0 && byte == 'N' &&
+		    net_start(&net, pid) == 0)
+			sync_pipe_signal(&go, 'G');
+		sync_pipe_close(&up);
+		sync_pipe_close(&go);
+	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			die_errno("waitpid");
+	net_stop(&net);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);

@@ -5,6 +5,8 @@
 #ifndef OVERLAY_SESSION_SESSION_H
 #define OVERLAY_SESSION_SESSION_H
 
+#include <stdbool.h>
+
 #include "layout.h"
 #include "state.h"
 
@@ -13,6 +15,7 @@ struct session {
 	struct state *state; /* --keep / --resume, else NULL: a tmpfs */
 	char *const *argv;
 	const char *cwd;
+	bool net; /* a network namespace of its own, with slirp4netns */
 };
 
 /* Fork the session, wait for it and return its exit status (128+N for a

@@ -31,7 +31,7 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 @test "--help and --version" {
 	run "$OS" --help
 	[ "$status" -eq 0 ]
-	for opt in --keep --resume --force --bind --tmpfs --changes \
+	for opt in --keep --resume --force --net --bind --tmpfs --changes \
 		--export-layer --json --verbose --help --version; do
 		[[ $output == *"$opt"* ]] || { echo "missing $opt"; false; }
 	done
@@ -211,4 +211,25 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	wait_until sh -c "! pgrep -u $SANDBOX_UID -x sleep >/dev/null"
 	[ "$(mounts_now)" -eq "$before" ]
 	! grep -q overlay /proc/self/mountinfo
+}
+
+@test "--net: a network of its own through slirp4netns, stopped with the session" {
+	require_sandbox
+	echo "from the host" > "$T/page"
+	chmod 644 "$T/page"
+	"${AS_USER[@]}" /usr/bin/python3 "$TOP/tests/lib/netkit" serve 127.0.0.1 18201 "$T/page" 3>&- &
+	local server=$!
+	wait_until sh -c 'ss -Htln "sport = :18201" | grep -q .'
+	run os --net -- sh -c '
+		ip -o -4 addr show tap0 | grep -o "inet [0-9./]*"
+		cat /etc/resolv.conf
+		readlink /proc/self/ns/net
+		/usr/bin/python3 '"$TOP"'/tests/lib/netkit fetch 10.0.2.2 18201'
+	kill "$server"; wait "$server" || true
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "inet 10.0.2.100/24" ]
+	[ "${lines[1]}" = "nameserver 10.0.2.3" ]
+	[ "${lines[2]}" != "$(readlink /proc/self/ns/net)" ]
+	[ "${lines[3]}" = "from the host" ]
+	! pgrep -u "$SANDBOX_UID" -x slirp4netns
 }
