@@ -66,18 +66,11 @@ static int record_one(const struct change *c, void *ctx)
 
 int lower_record(const struct state *s)
 {
-	char tmp[] = STATE_LOWER ".tmp";
-	int fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			0600);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	FILE *f = state_file_begin(s, STATE_LOWER);
 	int ret;
 
-	if (!f) {
-		warn_errno("cannot write `%s/%s'", s->dir, tmp);
-		if (fd >= 0)
-			close_quietly(fd);
+	if (!f)
 		return -1;
-	}
 	for (size_t i = 0; i < s->n; i++) {
 		struct stat st;
 
@@ -89,11 +82,8 @@ int lower_record(const struct state *s)
 			(uint64_t)st.st_ino);
 	}
 	ret = changes_walk(s, record_one, f);
-	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fclose(f) != 0 ||
-	    renameat(s->dirfd, tmp, s->dirfd, STATE_LOWER) < 0) {
-		warn_errno("cannot write `%s/%s'", s->dir, STATE_LOWER);
+	if (state_file_commit(s, STATE_LOWER, f) < 0)
 		return -1;
-	}
 	return ret;
 }
 

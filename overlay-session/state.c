@@ -183,28 +183,53 @@ const char *state_key(struct state *s, const char *path)
 	return s->v[s->n++].key;
 }
 
-int state_save(struct state *s)
+/* The state files are replaced whole: written to NAME.tmp, synced, then
+ * renamed over NAME, so that a crash leaves the old file or the new. */
+FILE *state_file_begin(const struct state *s, const char *name)
 {
-	char tmp[] = STATE_UNITS ".tmp";
-	int fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			0600);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	char tmp[64];
+	int fd;
+	FILE *f;
 
+	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
+	fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f) {
 		warn_errno("cannot write `%s/%s'", s->dir, tmp);
 		if (fd >= 0)
 			close_quietly(fd);
+	}
+	return f;
+}
+
+int state_file_commit(const struct state *s, const char *name, FILE *f)
+{
+	char tmp[64];
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
+	if (fflush(f) != 0 || fsync(fileno(f)) < 0) {
+		warn_errno("cannot write `%s/%s'", s->dir, tmp);
+		fclose(f);
 		return -1;
 	}
+	if (fclose(f) != 0 || renameat(s->dirfd, tmp, s->dirfd, name) < 0) {
+		warn_errno("cannot write `%s/%s'", s->dir, name);
+		return -1;
+	}
+	return 0;
+}
+
+int state_save(struct state *s)
+{
+	FILE *f = state_file_begin(s, STATE_UNITS);
+
+	if (!f)
+		return -1;
 	for (size_t i = 0; i < s->n; i++) {
 		fprintf(f, "%s ", s->v[i].key);
 		path_escape(f, s->v[i].path);
 		fputc('\n', f);
 	}
-	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fclose(f) != 0 ||
-	    renameat(s->dirfd, tmp, s->dirfd, STATE_UNITS) < 0) {
-		warn_errno("cannot write `%s/%s'", s->dir, STATE_UNITS);
-		return -1;
-	}
-	return 0;
+	return state_file_commit(s, STATE_UNITS, f);
 }

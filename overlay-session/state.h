@@ -42,6 +42,12 @@ const char *state_key(struct state *s, const char *path);
 /* Write the units file (atomically). */
 int state_save(struct state *s);
 
+/* Replace the state file name whole: begin gives a stream to NAME.tmp,
+ * commit syncs it and renames it over NAME (and closes it either way).
+ * Both print the reason of a failure. */
+FILE *state_file_begin(const struct state *s, const char *name);
+int state_file_commit(const struct state *s, const char *name, FILE *f);
+
 /* Escape and unescape a path for one field of a line. unescape returns
  * -1 on a malformed escape. Pure. */
 void path_escape(FILE *f, const char *path);
