@@ -358,6 +358,27 @@ dns_setup() {
 	[[ $output == *"inet 10.0.2.100/24"* ]]
 }
 
+@test "--netns-type=tapfd: a TAP device opened by someone else" {
+	require_sandbox
+	ns_start
+	make_blob 100000
+	host_server 127.0.0.1 18086 "$T/blob"
+	# The host side waits for the fd, then runs slirp4netns with it as 3.
+	rm -f "$T/tap.sock" "$T/ready"
+	"${RUN[@]}" "$PY" "$T/netkit" tap-exec "$T/tap.sock" \
+		"$S4" -r 4 --netns-type=tapfd 3 4>"$T/ready" >"$T/out" 2>"$T/err" &
+	SLIRP=$!
+	wait_for_path "$T/tap.sock"
+	in_ns_bg "$PY" "$T/netkit" tap-send tapx "$T/tap.sock"
+	wait_for_file "$T/ready" || { cat "$T/err"; false; }
+	# Nothing configured it: the namespace does, by hand.
+	in_ns ip link set tapx up
+	in_ns ip addr add 10.0.2.100/24 dev tapx
+	in_ns ip route add default via 10.0.2.2
+	run in_ns "$PY" "$T/netkit" fetch 10.0.2.2 18086
+	[ "$output" = "$BLOB" ]
+}
+
 @test "deprecated aliases work, with upstream's warning" {
 	require_sandbox
 	ns_start
