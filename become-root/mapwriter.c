@@ -222,10 +222,7 @@ void mapwriter_abort(struct map_writers *w)
 
 static int write_self_file(const char *file, const char *text)
 {
-	_cleanup_close_ int fd = open(file, O_WRONLY | O_CLOEXEC);
-	ssize_t len = (ssize_t)strlen(text);
-
-	if (fd < 0 || write(fd, text, (size_t)len) != len) {
+	if (write_text_file(file, text) < 0) {
 		warn_errno("write `%s`", file);
 		return -1;
 	}

@@ -30,6 +30,15 @@ int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+int write_text_file(const char *path, const char *text)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -1;
+	return write_all(fd, text, strlen(text));
+}
+
 ssize_t read_all(int fd, void *buf, size_t len)
 {
 	char *p = buf;

@@ -8,6 +8,9 @@
 
 /* Write all of buf. Returns 0, or -1 with errno. */
 int write_all(int fd, const void *buf, size_t len);
+/* Write text to the existing file path (a /proc or sysfs control file: one
+ * write(2), as those want it). Returns 0, or -1 with errno. */
+int write_text_file(const char *path, const char *text);
 /* Read until len bytes or end of file. Returns the count, or -1. */
 ssize_t read_all(int fd, void *buf, size_t len);
 /* Read at most len - 1 bytes of a small file (a sysctl, a /proc stat, a

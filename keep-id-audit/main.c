@@ -12,7 +12,6 @@
  *   judge.c     the verdict on one id
  *   capxattr.c  the security.capability xattr, v1 to v3
  *   report.c    table, JSON lines, NUL-separated paths
- *   escape.c    paths made safe for terminals and JSON
  *   fix.c       --fix on the very inode judged
  */
 #include <errno.h>

@@ -14,6 +14,7 @@
 
 #include "changes.h"
 #include "cleanup.h"
+#include "escape.h"
 #include "log.h"
 
 const char *change_name(enum change_kind k)
@@ -140,21 +141,6 @@ int changes_walk(const struct state *s, change_fn fn, void *ctx)
 	return 0;
 }
 
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p >= 0x7f)
-			/* Bytes, not code points: names need not be UTF-8. */
-			fprintf(f, "\\u%04x", *p < 0x80 ? *p : 0xdc00 | *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
 static const char *type_name(mode_t m)
 {
 	return S_ISDIR(m)    ? "directory"
@@ -173,7 +159,7 @@ static int print_one(const struct change *c, void *ctx)
 
 	if (*json) {
 		fputs("{\"path\":", stdout);
-		json_string(stdout, c->path);
+		escape_json(stdout, c->path);
 		printf(",\"change\":\"%s\"", change_name(c->kind));
 		if (c->kind != CHANGE_DELETED)
 			printf(",\"type\":\"%s\"", type_name(c->st.st_mode));
@@ -181,16 +167,9 @@ static int print_one(const struct change *c, void *ctx)
 	} else {
 		const char letter[] = { 'A', 'C', 'D', 'R' };
 
-		/* The path as it is, but a newline in a name would forge a
-		 * line: escape the control characters. */
+		/* A newline in a name must not forge a line. */
 		printf("%c ", letter[c->kind]);
-		for (const unsigned char *p = (const unsigned char *)c->path;
-		     *p; p++) {
-			if (*p < 0x20 || *p == 0x7f || *p == '\\')
-				printf("\\%03o", *p);
-			else
-				putchar(*p);
-		}
+		escape_c(stdout, c->path);
 		putchar('\n');
 	}
 	return 0;

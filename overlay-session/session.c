@@ -23,32 +23,19 @@
 
 #define EXIT_SETUP 125
 
-static int write_file_str(const char *path, const char *text, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	int ret;
-
-	if (fd < 0)
-		return -1;
-	ret = write_all(fd, text, len);
-	close_quietly(fd);
-	return ret;
-}
-
 /* The caller keeps its own uid and gid inside. */
 static int map_self(uid_t uid, gid_t gid)
 {
 	char line[64];
-	int n;
 
-	n = snprintf(line, sizeof(line), "%u %u 1\n", uid, uid);
-	if (write_file_str("/proc/self/uid_map", line, (size_t)n) < 0)
+	snprintf(line, sizeof(line), "%u %u 1\n", uid, uid);
+	if (write_text_file("/proc/self/uid_map", line) < 0)
 		return -1;
-	if (write_file_str("/proc/self/setgroups", "deny", 4) < 0 &&
+	if (write_text_file("/proc/self/setgroups", "deny") < 0 &&
 	    errno != ENOENT)
 		return -1;
-	n = snprintf(line, sizeof(line), "%u %u 1\n", gid, gid);
-	return write_file_str("/proc/self/gid_map", line, (size_t)n);
+	snprintf(line, sizeof(line), "%u %u 1\n", gid, gid);
+	return write_text_file("/proc/self/gid_map", line);
 }
 
 static const char *rel(const char *path)

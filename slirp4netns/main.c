@@ -206,11 +206,62 @@ static void parse_target(struct options *o, char *const *args, int nargs)
 	}
 }
 
+/* The options that describe the virtual network, as given. */
+struct network_args {
+	const char *cidr, *mac, *out4, *out6;
+};
+
+/* The addresses and device settings from --cidr, --macaddress and
+ * --outbound-addr*, with upstream's messages. */
+static void apply_network_options(struct options *o,
+				  const struct network_args *n)
+{
+	char why[256];
+
+	if (config_set_cidr(&o->cfg, n->cidr, why, sizeof(why)) < 0)
+		bad_usage("%s", why);
+	if (n->mac) {
+		if (!o->target.configure)
+			bad_usage("--macaddr cannot be specified when "
+				  "--configure or -c is not specified");
+		if (parse_mac(n->mac, o->cfg.mac) < 0)
+			bad_usage("\"%s\" is an invalid MAC address.", n->mac);
+		o->cfg.has_mac = true;
+	}
+	if (n->out4) {
+		o->cfg.outbound4.sin_family = AF_INET;
+		if (resolve_outbound(n->out4, AF_INET,
+				     &o->cfg.outbound4.sin_addr) < 0)
+			bad_usage("outbound-addr has to be valid ipv4 address "
+				  "or interface name.");
+		o->cfg.has_outbound4 = true;
+	}
+	if (n->out6) {
+		o->cfg.outbound6.sin6_family = AF_INET6;
+		if (resolve_outbound(n->out6, AF_INET6,
+				     &o->cfg.outbound6.sin6_addr) < 0)
+			bad_usage("outbound-addr6 has to be valid ipv6 address "
+				  "or interface name.");
+		o->cfg.has_outbound6 = true;
+	}
+}
+
+/* Options that are fine alone but not together, and fds that must be
+ * open. */
+static void check_combinations(const struct options *o)
+{
+	if (o->netns_type == NETNS_TAPFD && o->target.configure)
+		bad_usage("--configure needs the namespace: it cannot be used "
+			  "with --netns-type=tapfd");
+	if (o->exit_fd >= 0 && !fd_is_open(o->exit_fd))
+		bad_usage("exit-fd %d is not open", o->exit_fd);
+	if (o->ready_fd >= 0 && !fd_is_open(o->ready_fd))
+		bad_usage("ready-fd %d is not open", o->ready_fd);
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	const char *cidr = DEFAULT_CIDR, *mac = NULL, *out4 = NULL,
-		   *out6 = NULL;
-	char why[256];
+	struct network_args net = { .cidr = DEFAULT_CIDR };
 	uint32_t mtu;
 	int c;
 
@@ -246,7 +297,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->api_socket = optarg;
 			break;
 		case OPT_CIDR:
-			cidr = optarg;
+			net.cidr = optarg;
 			break;
 		case OPT_NO_HOST_LOOPBACK:
 			printf("WARNING: --no-host-loopback is deprecated and "
@@ -288,16 +339,16 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->enable_seccomp = true;
 			break;
 		case OPT_OUTBOUND_ADDR:
-			out4 = optarg;
+			net.out4 = optarg;
 			break;
 		case OPT_OUTBOUND_ADDR6:
-			out6 = optarg;
+			net.out6 = optarg;
 			break;
 		case OPT_DISABLE_DNS:
 			o->cfg.disable_dns = true;
 			break;
 		case OPT_MACADDRESS:
-			mac = optarg;
+			net.mac = optarg;
 			break;
 		case OPT_TARGET_TYPE:
 			if (strcmp(optarg, "netns") != 0)
@@ -318,40 +369,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		}
 	}
 	parse_target(o, argv + optind, argc - optind);
-
-	if (config_set_cidr(&o->cfg, cidr, why, sizeof(why)) < 0)
-		bad_usage("%s", why);
-	if (mac) {
-		if (!o->target.configure)
-			bad_usage("--macaddr cannot be specified when "
-				  "--configure or -c is not specified");
-		if (parse_mac(mac, o->cfg.mac) < 0)
-			bad_usage("\"%s\" is an invalid MAC address.", mac);
-		o->cfg.has_mac = true;
-	}
-	if (out4) {
-		o->cfg.outbound4.sin_family = AF_INET;
-		if (resolve_outbound(out4, AF_INET,
-				     &o->cfg.outbound4.sin_addr) < 0)
-			bad_usage("outbound-addr has to be valid ipv4 address "
-				  "or interface name.");
-		o->cfg.has_outbound4 = true;
-	}
-	if (out6) {
-		o->cfg.outbound6.sin6_family = AF_INET6;
-		if (resolve_outbound(out6, AF_INET6,
-				     &o->cfg.outbound6.sin6_addr) < 0)
-			bad_usage("outbound-addr6 has to be valid ipv6 address "
-				  "or interface name.");
-		o->cfg.has_outbound6 = true;
-	}
-	if (o->netns_type == NETNS_TAPFD && o->target.configure)
-		bad_usage("--configure needs the namespace: it cannot be used "
-			  "with --netns-type=tapfd");
-	if (o->exit_fd >= 0 && !fd_is_open(o->exit_fd))
-		bad_usage("exit-fd %d is not open", o->exit_fd);
-	if (o->ready_fd >= 0 && !fd_is_open(o->ready_fd))
-		bad_usage("ready-fd %d is not open", o->ready_fd);
+	apply_network_options(o, &net);
+	check_combinations(o);
 }
 
 /* Fork the child that opens the TAP device in the target's namespaces and

@@ -127,9 +127,8 @@ static const char *parse(const char *json)
 
 #define ADD(args) "{\"execute\":\"add_hostfwd\",\"arguments\":{" args "}}"
 
-static void test_request(void)
+static void test_request_add(void)
 {
-	char big[REQUEST_MAX + 10];
 
 	is_str(parse(ADD("\"proto\":\"tcp\",\"host_port\":8080,"
 			 "\"guest_port\":80")),
@@ -183,6 +182,12 @@ static void test_request(void)
 	is_str(parse(ADD("\"proto\":\"tcp\",\"host_port\":1")),
 	       "bad request: add_hostfwd: bad arguments.guest_port",
 	       "no guest port");
+}
+
+static void test_request_other(void)
+{
+	char big[REQUEST_MAX + 10];
+
 	is_str(parse("{\"execute\":\"list_hostfwd\"}\n"), "list",
 	       "list, with a newline after");
 	is_str(parse("{\"execute\":\"remove_hostfwd\",\"arguments\":{\"id\":"
@@ -231,7 +236,10 @@ static void test_request(void)
 		       "bad request: add_hostfwd: bad arguments.host_addr",
 		       "IPv6 refused without -6");
 	}
+}
 
+static void test_request_complete(void)
+{
 	ok(request_complete("{\"execute\":", 11, false) == 0,
 	   "half a request: wait for more");
 	ok(request_complete("{\"execute\":\"list_hostfwd\"}", 26, false) == 1,
@@ -395,7 +403,9 @@ int main(void)
 	log_init("test-slirp4netns");
 	test_cidr();
 	test_mac();
-	test_request();
+	test_request_add();
+	test_request_other();
+	test_request_complete();
 	test_api_without_slirp();
 	test_ackq();
 	test_seccomp();

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Paths are bytes: escape them for people (C style) and for JSON, so that
  * a newline or an escape sequence in a file name cannot forge output. */
-#ifndef KEEP_ID_AUDIT_ESCAPE_H
-#define KEEP_ID_AUDIT_ESCAPE_H
+#ifndef COMMON_ESCAPE_H
+#define COMMON_ESCAPE_H
 
 #include <stdio.h>
 
