@@ -81,6 +81,10 @@ SLIRP_PKGS := slirp json-c libseccomp libcap
 slirp4netns_LIBS := $(shell pkg-config --libs $(SLIRP_PKGS) 2>/dev/null) -lm
 slirp4netns_CPPFLAGS := $(shell pkg-config --cflags $(SLIRP_PKGS) 2>/dev/null)
 $(BUILDDIR)/slirp4netns/%.o: PROJECT_CPPFLAGS += $(slirp4netns_CPPFLAGS)
+# stargzify: libdeflate (gzip members), libzstd, zlib (streaming inflate
+# of the input), OpenSSL libcrypto (SHA-256), json-c (TOC, OCI layouts).
+STARGZ_PKGS := libdeflate libzstd zlib libcrypto json-c
+stargzify_LIBS := $(shell pkg-config --libs $(STARGZ_PKGS) 2>/dev/null) -pthread
 # overlay-session: libarchive writes the exported layer; dlopen()ed.
 overlay-session_LIBS := -ldl
 

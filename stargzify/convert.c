@@ -1,0 +1,663 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "convert.h"
+#include "io.h"
+#include "plan.h"
+
+/* A run of headers between two chunks of data becomes a member of its
+ * own; past this size it is split (at block boundaries), so that a layer
+ * of a million directories needs no more memory than one of files. */
+#define HEADER_RUN_MAX (4u << 20)
+
+enum job_state { JOB_FREE, JOB_FILLING, JOB_QUEUED, JOB_DONE, JOB_FAILED };
+
+struct job {
+	uint8_t *in, *out;
+	size_t in_len, in_cap, out_len, out_cap;
+	size_t data_len;   /* chunk bytes at the start of in, to be hashed */
+	size_t toc_index;  /* the entry whose offset is this member's */
+	bool has_entry;
+	bool file_digest;  /* the chunk is the whole file */
+	uint8_t digest[SHA256_LEN];
+	enum job_state state;
+};
+
+struct pipeline {
+	pthread_mutex_t lock;
+	pthread_cond_t work, done;
+	struct job *ring;
+	size_t n_ring;
+	uint64_t next_fill, next_take, next_write; /* member numbers */
+	bool stop;
+	enum sgz_format format;
+	int level;
+
+	struct job *cur; /* being filled by the main thread */
+	int out_fd;
+	uint64_t out_pos, raw_size;
+	EVP_MD_CTX *blob_hash, *diff_hash;
+	struct toc *toc;
+	const char *failed; /* a worker's reason */
+};
+
+/* uid -> the user name last written for it: the reference writes a name
+ * only when it changed ("nameIfChanged"). Open addressing, grows. */
+struct idnames {
+	int64_t *ids;
+	char **names;
+	size_t size, n;
+};
+
+static char **idnames_slot(struct idnames *m, int64_t id)
+{
+	if ((m->n + 1) * 2 > m->size) {
+		struct idnames g = { .size = m->size ? m->size * 2 : 64 };
+
+		g.ids = calloc(g.size, sizeof(*g.ids));
+		g.names = calloc(g.size, sizeof(*g.names));
+		if (!g.ids || !g.names) {
+			free(g.ids);
+			free(g.names);
+			return NULL;
+		}
+		for (size_t i = 0; i < m->size; i++) {
+			if (!m->names[i])
+				continue;
+			size_t j = (size_t)m->ids[i] * 0x9e3779b97f4a7c15ull &
+				   (g.size - 1);
+			while (g.names[j])
+				j = (j + 1) & (g.size - 1);
+			g.ids[j] = m->ids[i];
+			g.names[j] = m->names[i];
+			g.n++;
+		}
+		free(m->ids);
+		free(m->names);
+		*m = g;
+	}
+	size_t j = (size_t)id * 0x9e3779b97f4a7c15ull & (m->size - 1);
+
+	while (m->names[j] && m->ids[j] != id)
+		j = (j + 1) & (m->size - 1);
+	if (!m->names[j])
+		m->ids[j] = id;
+	return &m->names[j];
+}
+
+/* The name to put in the TOC: NULL when empty or unchanged for the id. */
+static int name_if_changed(struct idnames *m, int64_t id, const char *name,
+			   char **out)
+{
+	char **slot;
+
+	*out = NULL;
+	if (!*name)
+		return 0;
+	slot = idnames_slot(m, id);
+	if (!slot)
+		return -1;
+	if (*slot && !strcmp(*slot, name))
+		return 0;
+	if (!*slot)
+		m->n++;
+	free(*slot);
+	*slot = strdup(name);
+	*out = strdup(name);
+	return *slot && *out ? 0 : -1;
+}
+
+static void idnames_free(struct idnames *m)
+{
+	for (size_t i = 0; i < m->size; i++)
+		free(m->names[i]);
+	free(m->ids);
+	free(m->names);
+}
+
+static int grow(uint8_t **buf, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : 64 << 10;
+
+	while (n < need)
+		n *= 2;
+	uint8_t *b = realloc(*buf, n);
+
+	if (!b)
+		return -1;
+	*buf = b;
+	*cap = n;
+	return 0;
+}
+
+static void *worker(void *arg)
+{
+	struct pipeline *p = arg;
+	struct member_codec codec;
+	bool ok = codec_init(&codec, p->format, p->level) == 0;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (!p->stop && p->next_take == p->next_fill)
+			pthread_cond_wait(&p->work, &p->lock);
+		if (p->next_take == p->next_fill)
+			break;
+		struct job *j = &p->ring[p->next_take++ % p->n_ring];
+
+		pthread_mutex_unlock(&p->lock);
+		j->out_len = ok ? codec_compress(&codec, j->in, j->in_len,
+						 j->out, j->out_cap)
+				: 0;
+		if (j->has_entry)
+			SHA256(j->in, j->data_len, j->digest);
+		pthread_mutex_lock(&p->lock);
+		j->state = j->out_len ? JOB_DONE : JOB_FAILED;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->lock);
+	codec_free(&codec);
+	return NULL;
+}
+
+static int emit(struct pipeline *p, const void *buf, size_t len)
+{
+	if (write_all(p->out_fd, buf, len) < 0)
+		return -1;
+	EVP_DigestUpdate(p->blob_hash, buf, len);
+	p->out_pos += len;
+	return 0;
+}
+
+/* Writes the oldest member once it is compressed. */
+static int write_oldest(struct pipeline *p, char *why, size_t why_len)
+{
+	struct job *j = &p->ring[p->next_write % p->n_ring];
+
+	pthread_mutex_lock(&p->lock);
+	while (j->state == JOB_QUEUED)
+		pthread_cond_wait(&p->done, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+	if (j->state == JOB_FAILED) {
+		snprintf(why, why_len, "compressing a member failed");
+		return -1;
+	}
+	if (j->has_entry) {
+		struct toc_entry *e = &p->toc->v[j->toc_index];
+
+		e->offset = p->out_pos;
+		e->has_chunk_digest = true;
+		memcpy(e->chunk_digest, j->digest, SHA256_LEN);
+		if (j->file_digest) {
+			e->has_digest = true;
+			memcpy(e->digest, j->digest, SHA256_LEN);
+		}
+	}
+	if (emit(p, j->out, j->out_len) < 0) {
+		snprintf(why, why_len, "writing the output: %s",
+			 strerror(errno));
+		return -1;
+	}
+	j->state = JOB_FREE;
+	p->next_write++;
+	return 0;
+}
+
+static struct job *open_member(struct pipeline *p, char *why, size_t why_len)
+{
+	if (p->cur)
+		return p->cur;
+	if (p->next_fill - p->next_write == p->n_ring &&
+	    write_oldest(p, why, why_len) < 0)
+		return NULL;
+	struct job *j = &p->ring[p->next_fill % p->n_ring];
+
+	j->in_len = j->data_len = 0;
+	j->has_entry = j->file_digest = false;
+	j->state = JOB_FILLING;
+	return p->cur = j;
+}
+
+static int close_member(struct pipeline *p, size_t bound, char *why,
+			size_t why_len)
+{
+	struct job *j = p->cur;
+
+	if (!j)
+		return 0;
+	if (grow(&j->out, &j->out_cap, bound) < 0) {
+		snprintf(why, why_len, "out of memory");
+		return -1;
+	}
+	EVP_DigestUpdate(p->diff_hash, j->in, j->in_len);
+	p->raw_size += j->in_len;
+	pthread_mutex_lock(&p->lock);
+	j->state = JOB_QUEUED;
+	p->next_fill++;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	p->cur = NULL;
+	return 0;
+}
+
+struct converter {
+	struct pipeline p;
+	struct member_codec codec; /* the main thread's: bounds, the TOC */
+	const struct tar_src *src;
+	const struct convert_options *o;
+	struct idnames users, groups;
+	struct toc toc;
+	char *why;
+	size_t why_len;
+};
+
+#define FAIL(...)                                                              \
+	do {                                                                   \
+		snprintf(c->why, c->why_len, __VA_ARGS__);                     \
+		return -1;                                                     \
+	} while (0)
+
+static int close_cur(struct converter *c)
+{
+	size_t n = c->p.cur ? c->p.cur->in_len : 0;
+
+	return close_member(&c->p, codec_bound(&c->codec, n), c->why,
+			    c->why_len);
+}
+
+static int append(struct converter *c, const void *buf, size_t len)
+{
+	struct job *j = open_member(&c->p, c->why, c->why_len);
+
+	if (!j)
+		return -1;
+	if (grow(&j->in, &j->in_cap, j->in_len + len) < 0)
+		FAIL("out of memory");
+	memcpy(j->in + j->in_len, buf, len);
+	j->in_len += len;
+	return 0;
+}
+
+static int append_from_src(struct converter *c, uint64_t off, size_t len)
+{
+	struct job *j = open_member(&c->p, c->why, c->why_len);
+	const struct tar_src *s = c->src;
+
+	if (!j)
+		return -1;
+	if (grow(&j->in, &j->in_cap, j->in_len + len) < 0)
+		FAIL("out of memory");
+	for (size_t done = 0; done < len;) {
+		ssize_t n = pread(s->fd, j->in + j->in_len + done, len - done,
+				  (off_t)(off + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			FAIL("reading the input at offset %llu: %s",
+			     (unsigned long long)(off + done),
+			     n < 0 ? strerror(errno) : "unexpected end");
+		done += (size_t)n;
+	}
+	j->in_len += len;
+	return 0;
+}
+
+static int add_header(struct converter *c, const void *mem, uint64_t off,
+		      size_t len)
+{
+	if (c->p.cur && c->p.cur->in_len + len > HEADER_RUN_MAX &&
+	    close_cur(c) < 0)
+		return -1;
+	return mem ? append(c, mem, len) : append_from_src(c, off, len);
+}
+
+/* The data of one regular file: a member per chunk; the last one stays
+ * open for the padding and the headers that follow, as the reference. */
+static int add_data(struct converter *c, size_t entry, uint64_t off,
+		    const void *mem, uint64_t size)
+{
+	size_t chunk = c->o->chunk_size;
+	bool several = size > chunk;
+	EVP_MD_CTX *file_hash = NULL;
+	int r = -1;
+
+	if (close_cur(c) < 0)
+		return -1;
+	if (several && !(file_hash = EVP_MD_CTX_new()))
+		FAIL("out of memory");
+	if (file_hash)
+		EVP_DigestInit_ex(file_hash, EVP_sha256(), NULL);
+	for (uint64_t done = 0; done < size;) {
+		size_t n = size - done < chunk ? (size_t)(size - done) : chunk;
+		size_t idx = entry;
+
+		if (done) { /* a "chunk" entry after the "reg" one */
+			struct toc_entry *e = toc_add(&c->toc);
+
+			if (!e || !(e->name = strdup(c->toc.v[entry].name))) {
+				snprintf(c->why, c->why_len, "out of memory");
+				goto out;
+			}
+			e->type = TOC_CHUNK;
+			e->chunk_offset = (int64_t)done;
+			idx = c->toc.n - 1;
+		}
+		if (n == chunk) /* the last, shorter chunk has no size */
+			c->toc.v[idx].chunk_size = (int64_t)n;
+		if ((mem ? append(c, (const uint8_t *)mem + done, n)
+			 : append_from_src(c, off + done, n)) < 0)
+			goto out;
+		struct job *j = c->p.cur;
+
+		j->data_len = n;
+		j->has_entry = true;
+		j->toc_index = idx;
+		j->file_digest = !several;
+		if (file_hash)
+			EVP_DigestUpdate(file_hash, j->in, n);
+		done += n;
+		if (done < size && close_cur(c) < 0)
+			goto out;
+	}
+	if (size % TAR_BLOCK) {
+		static const uint8_t zero[TAR_BLOCK];
+
+		if (append(c, zero, TAR_BLOCK - size % TAR_BLOCK) < 0)
+			goto out;
+	}
+	if (file_hash) {
+		c->toc.v[entry].has_digest = true;
+		EVP_DigestFinal_ex(file_hash, c->toc.v[entry].digest, NULL);
+	}
+	r = 0;
+out:
+	EVP_MD_CTX_free(file_hash);
+	return r;
+}
+
+static int add_landmark(struct converter *c, const char *name)
+{
+	uint8_t hdr[TAR_BLOCK], body = LANDMARK_CONTENTS;
+	struct toc_entry *e = toc_add(&c->toc);
+
+	if (!e || !(e->name = strdup(name)))
+		FAIL("out of memory");
+	e->type = TOC_REG;
+	e->size = 1;
+	tar_ustar_file_header(hdr, name, 1);
+	if (add_header(c, hdr, 0, TAR_BLOCK) < 0)
+		return -1;
+	return add_data(c, c->toc.n - 1, 0, &body, 1);
+}
+
+static enum toc_type toc_type_of(char t)
+{
+	switch (t) {
+	case '1':
+		return TOC_HARDLINK;
+	case '2':
+		return TOC_SYMLINK;
+	case '3':
+		return TOC_CHAR;
+	case '4':
+		return TOC_BLOCK;
+	case '5':
+		return TOC_DIR;
+	case '6':
+		return TOC_FIFO;
+	default:
+		return TOC_REG;
+	}
+}
+
+/* The TOC entry the reference's appendTar makes of a header. Takes over
+ * the header's strings. */
+static int fill_entry(struct converter *c, struct toc_entry *e,
+		      struct tar_header *h)
+{
+	e->type = toc_type_of(h->type);
+	e->name = h->name;
+	h->name = NULL;
+	e->mode = h->mode;
+	e->uid = h->uid;
+	e->gid = h->gid;
+	if (name_if_changed(&c->users, h->uid, h->uname, &e->uname) < 0 ||
+	    name_if_changed(&c->groups, h->gid, h->gname, &e->gname) < 0)
+		FAIL("out of memory");
+	e->modtime = toc_format_modtime(h->mtime_sec, h->mtime_nsec);
+	e->xattrs = h->xattrs;
+	e->n_xattrs = h->n_xattrs;
+	h->xattrs = NULL;
+	h->n_xattrs = 0;
+	if (e->type == TOC_HARDLINK || e->type == TOC_SYMLINK) {
+		e->linkname = h->linkname;
+		h->linkname = NULL;
+	}
+	if (e->type == TOC_REG)
+		e->size = h->size;
+	if (e->type == TOC_CHAR || e->type == TOC_BLOCK) {
+		e->devmajor = h->devmajor;
+		e->devminor = h->devminor;
+	}
+	return 0;
+}
+
+static int add_entry(struct converter *c, uint64_t header_off)
+{
+	struct tar_header h;
+	uint64_t off = header_off;
+	struct toc_entry *e;
+	int r;
+
+	if (tar_next(c->src, &off, &h, c->why, c->why_len) <= 0)
+		return -1; /* read fine in plan_index(): changed under us */
+	e = toc_add(&c->toc);
+	r = e ? fill_entry(c, e, &h) : -1;
+	if (!e)
+		snprintf(c->why, c->why_len, "out of memory");
+	if (r == 0)
+		r = add_header(c, NULL, h.header_off,
+			       (size_t)(h.data_off - h.header_off));
+	if (r == 0 && e && e->type == TOC_REG) {
+		if (h.data_len)
+			r = add_data(c, c->toc.n - 1, h.data_off, NULL,
+				     h.data_len);
+		else /* the digest of nothing, as the reference */
+			SHA256(NULL, 0, c->toc.v[c->toc.n - 1].digest),
+				c->toc.v[c->toc.n - 1].has_digest = true;
+	}
+	tar_header_free(&h);
+	return r;
+}
+
+/* The TOC as a tar entry of its own member (gzip formats) or in a
+ * skippable frame (zstd:chunked), then the footer. */
+static int drain(struct converter *c)
+{
+	if (close_cur(c) < 0)
+		return -1;
+	while (c->p.next_write < c->p.next_fill)
+		if (write_oldest(&c->p, c->why, c->why_len) < 0)
+			return -1;
+	return 0;
+}
+
+static int finish(struct converter *c, struct convert_result *res)
+{
+	static const uint8_t zero[3 * TAR_BLOCK];
+	struct pipeline *p = &c->p;
+	char *json = NULL;
+	size_t json_len = 0;
+	uint8_t footer[FOOTER_MAX], hdr[TAR_BLOCK];
+	uint64_t toc_off = 0;
+	FILE *f;
+	int r = -1;
+
+	/* zstd:chunked: the end-of-archive blocks in a frame of their own,
+	 * so the uncompressed layer is a complete tar; the TOC itself is in
+	 * skippable frames and decompresses to nothing. */
+	if (c->o->format == SGZ_ZSTD_CHUNKED &&
+	    (close_cur(c) < 0 || append(c, zero, 2 * TAR_BLOCK) < 0))
+		return -1;
+	/* every offset is known once every member is written */
+	if (drain(c) < 0)
+		return -1;
+	c->toc.version = 1;
+	f = open_memstream(&json, &json_len);
+	if (!f)
+		FAIL("out of memory");
+	if (toc_write_json(f, &c->toc) < 0 || fclose(f) != 0) {
+		free(json);
+		FAIL("out of memory");
+	}
+	SHA256((const uint8_t *)json, json_len, res->toc_digest);
+	toc_off = p->out_pos;
+	if (c->o->format != SGZ_ZSTD_CHUNKED) {
+		size_t pad = (TAR_BLOCK - json_len % TAR_BLOCK) % TAR_BLOCK;
+
+		tar_ustar_file_header(hdr, TOC_TAR_NAME, json_len);
+		if (append(c, hdr, TAR_BLOCK) < 0 ||
+		    append(c, json, json_len) < 0 ||
+		    append(c, zero, pad + 2 * TAR_BLOCK) < 0 || drain(c) < 0)
+			goto out;
+	}
+	size_t flen;
+
+	if (c->o->format == SGZ_ZSTD_CHUNKED) {
+		size_t cap = codec_bound(&c->codec, json_len) + 8;
+		uint8_t *z = malloc(cap);
+		size_t zn = z ? codec_compress(&c->codec, json, json_len,
+					       z + 8, cap - 8)
+			      : 0;
+
+		if (!zn) {
+			free(z);
+			snprintf(c->why, c->why_len, "compressing the TOC");
+			goto out;
+		}
+		z[0] = 0x50, z[1] = 0x2a, z[2] = 0x4d, z[3] = 0x18;
+		for (int i = 0; i < 4; i++)
+			z[4 + i] = (uint8_t)(zn >> (8 * i));
+		SHA256(z + 8, zn, res->manifest_digest);
+		res->toc_offset = toc_off + 8;
+		res->toc_compressed = zn;
+		res->toc_raw = json_len;
+		r = emit(p, z, zn + 8);
+		free(z);
+		if (r < 0)
+			goto write_failed;
+		r = -1;
+		flen = footer_bytes(c->o->format, toc_off + 8, zn, json_len,
+				    footer);
+	} else {
+		res->toc_offset = toc_off;
+		flen = footer_bytes(c->o->format, toc_off, 0, 0, footer);
+	}
+	if (emit(p, footer, flen) < 0)
+		goto write_failed;
+	res->blob_size = p->out_pos;
+	res->uncompressed_size = p->raw_size;
+	EVP_DigestFinal_ex(p->blob_hash, res->blob_digest, NULL);
+	EVP_DigestFinal_ex(p->diff_hash, res->diff_id, NULL);
+	r = 0;
+	goto out;
+write_failed:
+	snprintf(c->why, c->why_len, "writing the output: %s",
+		 strerror(errno));
+out:
+	free(json);
+	return r;
+}
+
+int convert(const struct tar_src *src, int out_fd,
+	    const struct convert_options *o, struct convert_result *res,
+	    char *why, size_t why_len)
+{
+	struct converter cv = { .src = src, .o = o, .why = why,
+				.why_len = why_len };
+	struct converter *c = &cv;
+	struct pipeline *p = &cv.p;
+	struct plan plan;
+	pthread_t *threads;
+	unsigned started = 0;
+	int r = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (plan_index(&plan, src, why, why_len) < 0)
+		return -1;
+	if (plan_order(&plan, o->prio, o->n_prio,
+		       o->format != SGZ_STARGZ) < 0) {
+		plan_free(&plan);
+		snprintf(why, why_len, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	p->format = o->format;
+	p->level = o->level;
+	p->out_fd = out_fd;
+	p->toc = &cv.toc;
+	p->n_ring = o->threads + 2;
+	p->ring = calloc(p->n_ring, sizeof(*p->ring));
+	p->blob_hash = EVP_MD_CTX_new();
+	p->diff_hash = EVP_MD_CTX_new();
+	threads = calloc(o->threads, sizeof(*threads));
+	if (!p->ring || !p->blob_hash || !p->diff_hash || !threads ||
+	    codec_init(&cv.codec, o->format, o->level) < 0) {
+		snprintf(why, why_len, "out of memory");
+		goto out;
+	}
+	EVP_DigestInit_ex(p->blob_hash, EVP_sha256(), NULL);
+	EVP_DigestInit_ex(p->diff_hash, EVP_sha256(), NULL);
+	for (; started < o->threads; started++) {
+		if (pthread_create(&threads[started], NULL, worker, p)) {
+			snprintf(why, why_len, "starting a thread failed");
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < plan.n_order; i++) {
+		size_t k = plan.order[i];
+
+		if ((k == PLAN_LANDMARK ? add_landmark(c, plan.landmark)
+					: add_entry(c, plan.entries[k].header_off)) <
+		    0)
+			goto out;
+	}
+	r = finish(c, res);
+out:
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	/* workers finish what was queued; nothing more is written */
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	for (size_t i = 0; p->ring && i < p->n_ring; i++) {
+		free(p->ring[i].in);
+		free(p->ring[i].out);
+	}
+	free(p->ring);
+	free(threads);
+	EVP_MD_CTX_free(p->blob_hash);
+	EVP_MD_CTX_free(p->diff_hash);
+	codec_free(&cv.codec);
+	idnames_free(&cv.users);
+	idnames_free(&cv.groups);
+	toc_free(&cv.toc);
+	plan_free(&plan);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->done);
+	return r;
+}

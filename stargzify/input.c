@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "cleanup.h"
+#include "input.h"
+#include "io.h"
+
+#define BUF (256u << 10)
+
+#define FAIL(...)                                                              \
+	do {                                                                   \
+		snprintf(why, why_len, __VA_ARGS__);                           \
+		goto fail;                                                     \
+	} while (0)
+
+enum kind { PLAIN, GZIP, ZSTD };
+
+static enum kind sniff(const uint8_t *b, size_t n)
+{
+	if (n >= 3 && b[0] == 0x1f && b[1] == 0x8b && b[2] == 8)
+		return GZIP;
+	if (n >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f &&
+	    b[3] == 0xfd)
+		return ZSTD;
+	return PLAIN;
+}
+
+static int spool_create(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+		return fd;
+	snprintf(path, sizeof(path), "%s/stargzify.XXXXXX", dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+/* Reads up to len bytes, fewer only at the end. */
+static ssize_t fill(int fd, uint8_t *buf, size_t len)
+{
+	return read_all(fd, buf, len);
+}
+
+/* Inflates every gzip member of the stream (pigz and others write several)
+ * into out. Trailing zero bytes are allowed, as gzip(1) does. */
+static int inflate_gzip(int in, uint8_t *ibuf, size_t have, int out,
+			uint8_t *obuf, char *why, size_t why_len)
+{
+	z_stream z = { 0 };
+	unsigned long long consumed = 0;
+	bool in_member = false, eof = false, trailing = false;
+	int r;
+
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		FAIL("out of memory");
+	z.next_in = ibuf;
+	z.avail_in = (uInt)have;
+	for (;;) {
+		if (z.avail_in == 0 && !eof) {
+			ssize_t n = fill(in, ibuf, BUF);
+
+			if (n < 0)
+				FAIL("reading the input: %s", strerror(errno));
+			eof = (size_t)n < BUF;
+			z.next_in = ibuf;
+			z.avail_in = (uInt)n;
+		}
+		if (z.avail_in == 0) {
+			if (in_member)
+				FAIL("truncated gzip stream (%llu compressed "
+				     "bytes)",
+				     consumed);
+			break;
+		}
+		if (!in_member) {
+			if (trailing || z.next_in[0] == 0) {
+				for (uInt i = 0; i < z.avail_in; i++)
+					if (z.next_in[i])
+						FAIL("garbage after the gzip "
+						     "stream at offset %llu",
+						     consumed + i);
+				trailing = true;
+				consumed += z.avail_in;
+				z.avail_in = 0;
+				continue;
+			}
+			in_member = true;
+		}
+		uInt before = z.avail_in;
+
+		z.next_out = obuf;
+		z.avail_out = BUF;
+		r = inflate(&z, Z_NO_FLUSH);
+		consumed += before - z.avail_in;
+		if (r != Z_OK && r != Z_STREAM_END && r != Z_BUF_ERROR)
+			FAIL("corrupt gzip data near offset %llu: %s",
+			     consumed, z.msg ? z.msg : "inflate failed");
+		if (write_all(out, obuf, BUF - z.avail_out) < 0)
+			FAIL("writing the temporary file: %s",
+			     strerror(errno));
+		if (r == Z_STREAM_END) {
+			in_member = false;
+			inflateReset(&z);
+		}
+	}
+	inflateEnd(&z);
+	return 0;
+fail:
+	inflateEnd(&z);
+	return -1;
+}
+
+static int inflate_zstd(int in, uint8_t *ibuf, size_t have, int out,
+			uint8_t *obuf, char *why, size_t why_len)
+{
+	ZSTD_DCtx *d = ZSTD_createDCtx();
+	ZSTD_inBuffer zi = { ibuf, have, 0 };
+	size_t last = 0;
+	bool eof = false;
+
+	if (!d)
+		FAIL("out of memory");
+	for (;;) {
+		if (zi.pos == zi.size && !eof) {
+			ssize_t n = fill(in, ibuf, BUF);
+
+			if (n < 0)
+				FAIL("reading the input: %s", strerror(errno));
+			eof = (size_t)n < BUF;
+			zi.size = (size_t)n;
+			zi.pos = 0;
+		}
+		if (zi.pos == zi.size)
+			break;
+		ZSTD_outBuffer zo = { obuf, BUF, 0 };
+
+		last = ZSTD_decompressStream(d, &zo, &zi);
+		if (ZSTD_isError(last))
+			FAIL("corrupt zstd data: %s", ZSTD_getErrorName(last));
+		if (write_all(out, obuf, zo.pos) < 0)
+			FAIL("writing the temporary file: %s",
+			     strerror(errno));
+	}
+	if (last != 0)
+		FAIL("truncated zstd stream");
+	ZSTD_freeDCtx(d);
+	return 0;
+fail:
+	ZSTD_freeDCtx(d);
+	return -1;
+}
+
+int input_open(const char *path, struct tar_src *src, char *why,
+	       size_t why_len)
+{
+	_cleanup_close_ int in = -1, spool = -1;
+	_cleanup_free_ uint8_t *ibuf = NULL, *obuf = NULL;
+	struct stat st;
+	ssize_t have;
+	enum kind kind;
+	int r;
+
+	in = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+			       : fcntl(0, F_DUPFD_CLOEXEC, 3);
+	if (in < 0 || fstat(in, &st) < 0) {
+		snprintf(why, why_len, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(why, why_len, "%s: is a directory", path);
+		return -1;
+	}
+	ibuf = malloc(BUF);
+	obuf = malloc(BUF);
+	if (!ibuf || !obuf) {
+		snprintf(why, why_len, "out of memory");
+		return -1;
+	}
+	if (S_ISREG(st.st_mode)) {
+		have = pread(in, ibuf, 4, 0);
+		if (have >= 0 && sniff(ibuf, (size_t)have) == PLAIN) {
+			*src = (struct tar_src){ .fd = steal_fd(&in),
+						 .size = (uint64_t)st.st_size };
+			return 0;
+		}
+		if (lseek(in, 0, SEEK_SET) < 0)
+			have = -1;
+	}
+	have = fill(in, ibuf, BUF);
+	if (have < 0) {
+		snprintf(why, why_len, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	kind = sniff(ibuf, (size_t)have);
+	spool = spool_create();
+	if (spool < 0) {
+		snprintf(why, why_len, "temporary file in %s: %s",
+			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+			 strerror(errno));
+		return -1;
+	}
+	if (kind == GZIP)
+		r = inflate_gzip(in, ibuf, (size_t)have, spool, obuf, why,
+				 why_len);
+	else if (kind == ZSTD)
+		r = inflate_zstd(in, ibuf, (size_t)have, spool, obuf, why,
+				 why_len);
+	else {
+		r = 0;
+		while (have > 0 && r == 0) {
+			r = write_all(spool, ibuf, (size_t)have);
+			have = r ? -1 : fill(in, ibuf, BUF);
+		}
+		if (r || have < 0)
+			snprintf(why, why_len, "copying %s: %s", path,
+				 strerror(errno));
+		r = r || have < 0 ? -1 : 0;
+	}
+	if (r < 0)
+		return -1;
+	if (fstat(spool, &st) < 0) {
+		snprintf(why, why_len, "temporary file: %s", strerror(errno));
+		return -1;
+	}
+	*src = (struct tar_src){ .fd = steal_fd(&spool),
+				 .size = (uint64_t)st.st_size };
+	return 0;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One compressed member (a gzip member or a zstd frame) at a time, and the
+ * footers that say where the TOC is. Each worker thread has its own codec:
+ * members are independent, which is what makes the blob seekable. */
+#ifndef STARGZIFY_MEMBER_H
+#define STARGZIFY_MEMBER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum sgz_format {
+	SGZ_ESTARGZ,	  /* gzip, 51-byte footer, landmarks, chunk digests */
+	SGZ_STARGZ,	  /* gzip, 47-byte footer of google/crfs */
+	SGZ_ZSTD_CHUNKED, /* zstd frames, TOC and footer in skippable frames */
+};
+
+#define ESTARGZ_FOOTER_SIZE 51
+#define STARGZ_FOOTER_SIZE  47
+#define ZSTD_FOOTER_SIZE    40 /* after an 8-byte skippable-frame header */
+#define FOOTER_MAX	    64
+#define ZSTD_CHUNKED_MAGIC  "GnUlInUx"
+#define ZSTD_SKIPPABLE_MAGIC 0x184D2A50u
+
+struct libdeflate_compressor;
+typedef struct ZSTD_CCtx_s ZSTD_CCtx;
+
+struct member_codec {
+	enum sgz_format format;
+	int level;
+	struct libdeflate_compressor *gz;
+	ZSTD_CCtx *zstd;
+};
+
+int codec_init(struct member_codec *c, enum sgz_format format, int level);
+void codec_free(struct member_codec *c);
+/* Room compress() may need for n input bytes. */
+size_t codec_bound(const struct member_codec *c, size_t n);
+/* Compresses n bytes into one member; returns its size, 0 on failure. */
+size_t codec_compress(struct member_codec *c, const void *in, size_t n,
+		      void *out, size_t cap);
+
+/* The footer for a TOC at toc_off; for zstd:chunked also the TOC's
+ * compressed and raw sizes. Returns its length. */
+size_t footer_bytes(enum sgz_format format, uint64_t toc_off,
+		    uint64_t toc_compressed, uint64_t toc_raw,
+		    uint8_t out[FOOTER_MAX]);
+
+const char *format_name(enum sgz_format format);
+int format_parse(const char *s, enum sgz_format *format);
+int format_default_level(enum sgz_format format);
+int format_check_level(enum sgz_format format, int level);
+
+#endif

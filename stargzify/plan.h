@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The order in which the layer's entries are written: as the reference's
+ * Build, a later entry of the same name replaces an earlier one, the
+ * --prioritize files (with their parents and hard link targets) come first,
+ * then a landmark file, then everything else in archive order. */
+#ifndef STARGZIFY_PLAN_H
+#define STARGZIFY_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tar.h"
+
+#define LANDMARK_PREFETCH    ".prefetch.landmark"
+#define LANDMARK_NO_PREFETCH ".no.prefetch.landmark"
+#define TOC_TAR_NAME	     "stargz.index.json"
+#define LANDMARK_CONTENTS    0x0f
+
+struct plan_entry {
+	uint64_t header_off; /* where tar_next() finds it again */
+	char *key;	     /* tar_clean_name() of its name */
+	char *link_key;	     /* of a hard link's target, else NULL */
+	bool dropped;	     /* replaced by a later entry of the same name */
+	bool moved;	     /* already placed by --prioritize */
+};
+
+/* One step of the output: an archive entry, or the landmark file. */
+#define PLAN_LANDMARK SIZE_MAX
+
+struct plan {
+	struct plan_entry *entries; /* archive order */
+	size_t n_entries;
+	size_t *order; /* indexes into entries, or PLAN_LANDMARK */
+	size_t n_order;
+	const char *landmark; /* NULL: none (--format=stargz) */
+
+	size_t *table; /* open-addressed key -> entry index + 1 */
+	size_t table_size;
+};
+
+/* Indexes the archive (every header is read and checked). */
+int plan_index(struct plan *p, const struct tar_src *src, char *why,
+	       size_t why_len);
+/* Orders the entries; prio is a list of paths (NULL for none); with
+ * landmark false no landmark is written and prio must be NULL. Paths not
+ * in the layer are reported through warn() and skipped, as the reference
+ * with WithAllowPrioritizeNotFound. */
+int plan_order(struct plan *p, char *const *prio, size_t n_prio,
+	       bool landmark);
+void plan_free(struct plan *p);
+
+/* Reads a --prioritize list: one path per line, or JSON lines with a
+ * "path" member (the format of the reference's record-in tools). */
+int plan_read_prio_list(const char *text, char ***paths, size_t *n,
+			char *why, size_t why_len);
+void plan_free_prio_list(char **paths, size_t n);
+
+#endif

@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "io.h"
+#include "plan.h"
+#include "reader.h"
+
+#define READ_PIECE   (64u << 10)
+/* Larger chunks are refused: a hostile TOC must not make us allocate
+ * gigabytes. The writers use 4 MiB by default. */
+#define MAX_CHUNK    (1u << 30)
+#define MAX_LINK_HOP 64
+
+#define FAIL(...)                                                              \
+	do {                                                                   \
+		snprintf(why, why_len, __VA_ARGS__);                           \
+		return -1;                                                     \
+	} while (0)
+
+static int blob_read(struct sgz_reader *r, uint64_t off, void *buf,
+		     size_t len)
+{
+	if (off > r->size || len > r->size - off) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (size_t done = 0; done < len;) {
+		ssize_t n = pread(r->fd, (char *)buf + done, len - done,
+				  (off_t)(off + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	r->bytes_read += len;
+	return 0;
+}
+
+static uint64_t get_le(const uint8_t *p, int bytes)
+{
+	uint64_t v = 0;
+
+	for (int i = bytes; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static int parse_hex16(const uint8_t *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 16; i++) {
+		uint8_t c = s[i];
+
+		if (c >= '0' && c <= '9')
+			v = v << 4 | (uint64_t)(c - '0');
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			v = v << 4 | (uint64_t)((c | 0x20) - 'a' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* An empty gzip member with the TOC offset in its FEXTRA field; eStargz
+ * wraps the 22 bytes in an "SG" subfield, crfs does not. */
+static int parse_gzip_footer(const uint8_t *f, size_t len, uint64_t *toc_off)
+{
+	static const uint8_t tail[13] = { 1, 0, 0, 0xff, 0xff };
+	size_t x = len == ESTARGZ_FOOTER_SIZE ? 16 : 12;
+
+	if (f[0] != 0x1f || f[1] != 0x8b || f[2] != 8 || f[3] != 4)
+		return -1;
+	if (len == ESTARGZ_FOOTER_SIZE &&
+	    memcmp(f + 10, "\x1a\x00SG\x16\x00", 6))
+		return -1;
+	if (len == STARGZ_FOOTER_SIZE && memcmp(f + 10, "\x16\x00", 2))
+		return -1;
+	if (memcmp(f + x + 16, "STARGZ", 6) || memcmp(f + len - 13, tail, 13))
+		return -1;
+	return parse_hex16(f + x, toc_off);
+}
+
+static int read_footer(struct sgz_reader *r, uint64_t *toc_len,
+		       uint64_t *toc_raw, char *why, size_t why_len)
+{
+	uint8_t f[FOOTER_MAX];
+	size_t have = r->size < 51 ? (size_t)r->size : 51;
+
+	if (blob_read(r, r->size - have, f + sizeof(f) - have, have) < 0)
+		FAIL("reading the footer: %s", strerror(errno));
+	const uint8_t *end = f + sizeof(f);
+
+	if (have >= 48 && !memcmp(end - 8, ZSTD_CHUNKED_MAGIC, 8)) {
+		const uint8_t *z = end - 48;
+
+		if (get_le(z, 4) != ZSTD_SKIPPABLE_MAGIC ||
+		    get_le(z + 4, 4) != ZSTD_FOOTER_SIZE ||
+		    get_le(z + 32, 8) != 1)
+			FAIL("bad zstd:chunked footer");
+		r->format = SGZ_ZSTD_CHUNKED;
+		r->toc_offset = get_le(z + 8, 8);
+		*toc_len = get_le(z + 16, 8);
+		*toc_raw = get_le(z + 24, 8);
+		if (r->toc_offset < 8 || r->toc_offset > r->size - 48 ||
+		    *toc_len > r->size - 48 - r->toc_offset)
+			FAIL("zstd:chunked footer: TOC at %llu+%llu is "
+			     "outside the blob",
+			     (unsigned long long)r->toc_offset,
+			     (unsigned long long)*toc_len);
+		return 0;
+	}
+	if (have == 51 && !parse_gzip_footer(end - 51, 51, &r->toc_offset))
+		r->format = SGZ_ESTARGZ;
+	else if (have >= 47 &&
+		 !parse_gzip_footer(end - 47, 47, &r->toc_offset))
+		r->format = SGZ_STARGZ;
+	else
+		FAIL("no stargz, eStargz or zstd:chunked footer: not a "
+		     "seekable layer");
+	uint64_t fsize = r->format == SGZ_ESTARGZ ? 51 : 47;
+
+	if (r->toc_offset >= r->size - fsize)
+		FAIL("footer: TOC offset %llu is outside the blob",
+		     (unsigned long long)r->toc_offset);
+	*toc_len = r->size - fsize - r->toc_offset;
+	return 0;
+}
+
+/* The TOC member: a tar holding stargz.index.json, gzip-compressed. */
+static int inflate_toc(const uint8_t *z, size_t zlen, char **json,
+		       size_t *json_len, char *why, size_t why_len)
+{
+	size_t cap = 1 << 20, len = 0;
+	uint8_t *out = malloc(cap);
+	z_stream s = { 0 };
+	int ret = Z_OK;
+
+	if (!out || inflateInit2(&s, 16 + MAX_WBITS) != Z_OK) {
+		free(out);
+		FAIL("out of memory");
+	}
+	s.next_in = (uint8_t *)z;
+	s.avail_in = (uInt)zlen;
+	while (ret != Z_STREAM_END) {
+		if (len == cap) {
+			uint8_t *n = NULL;
+
+			if (cap < TOC_MAX_JSON + 4 * TAR_BLOCK)
+				n = realloc(out, cap *= 2);
+			if (!n) {
+				inflateEnd(&s);
+				free(out);
+				FAIL("TOC larger than %u MiB",
+				     TOC_MAX_JSON >> 20);
+			}
+			out = n;
+		}
+		s.next_out = out + len;
+		s.avail_out = (uInt)(cap - len);
+		ret = inflate(&s, Z_NO_FLUSH);
+		len = cap - s.avail_out;
+		if (ret != Z_OK && ret != Z_STREAM_END) {
+			inflateEnd(&s);
+			free(out);
+			FAIL("corrupt TOC member: %s",
+			     s.msg ? s.msg : "truncated");
+		}
+	}
+	inflateEnd(&s);
+
+	struct tar_src src = { .mem = out, .size = len };
+	struct tar_header h;
+	uint64_t off = 0;
+	char twhy[256];
+
+	if (tar_next(&src, &off, &h, twhy, sizeof(twhy)) <= 0) {
+		free(out);
+		FAIL("TOC member: %s",
+		     *twhy ? twhy : "no entry");
+	}
+	bool ok = !strcmp(h.name, TOC_TAR_NAME) && h.type == '0' &&
+		  h.data_len <= TOC_MAX_JSON;
+	size_t start = (size_t)h.data_off, n = (size_t)h.data_len;
+
+	tar_header_free(&h);
+	if (!ok) {
+		free(out);
+		FAIL("TOC member holds no %s", TOC_TAR_NAME);
+	}
+	memmove(out, out + start, n);
+	*json = (char *)out;
+	*json_len = n;
+	return 0;
+}
+
+int sgz_open(struct sgz_reader *r, int fd, char *why, size_t why_len)
+{
+	uint64_t toc_len = 0, toc_raw = 0;
+	off_t end = lseek(fd, 0, SEEK_END);
+	uint8_t *z;
+	char *json = NULL;
+	size_t json_len = 0;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	if (end < 0)
+		FAIL("the blob must be a file that can seek: %s",
+		     strerror(errno));
+	r->size = (uint64_t)end;
+	if (read_footer(r, &toc_len, &toc_raw, why, why_len) < 0)
+		return -1;
+	if (toc_len > TOC_MAX_JSON || toc_raw > TOC_MAX_JSON)
+		FAIL("TOC larger than %u MiB", TOC_MAX_JSON >> 20);
+	z = malloc(toc_len ? toc_len : 1);
+	if (!z)
+		FAIL("out of memory");
+	if (blob_read(r, r->toc_offset, z, toc_len) < 0) {
+		free(z);
+		FAIL("reading the TOC: %s", strerror(errno));
+	}
+	if (r->format == SGZ_ZSTD_CHUNKED) {
+		json = malloc(toc_raw ? toc_raw : 1);
+		size_t n = json ? ZSTD_decompress(json, toc_raw, z, toc_len)
+				: 0;
+
+		free(z);
+		if (!json || ZSTD_isError(n) || n != toc_raw) {
+			free(json);
+			FAIL("corrupt zstd:chunked TOC at offset %llu",
+			     (unsigned long long)r->toc_offset);
+		}
+		json_len = n;
+	} else {
+		ret = inflate_toc(z, toc_len, &json, &json_len, why, why_len);
+		free(z);
+		if (ret < 0)
+			return -1;
+	}
+	SHA256((uint8_t *)json, json_len, r->toc_digest);
+	/* data ends where the TOC's frame or member begins */
+	ret = toc_parse(json, json_len,
+			r->format == SGZ_ZSTD_CHUNKED ? r->toc_offset - 8
+						      : r->toc_offset,
+			&r->toc, why, why_len);
+	free(json);
+	return ret;
+}
+
+void sgz_close(struct sgz_reader *r)
+{
+	toc_free(&r->toc);
+}
+
+ssize_t sgz_lookup(const struct sgz_reader *r, const char *path)
+{
+	char *want = tar_clean_name(path);
+	ssize_t found = -1;
+
+	for (int hop = 0; want && hop < MAX_LINK_HOP; hop++) {
+		found = -1;
+		for (size_t i = 0; i < r->toc.n; i++) {
+			const struct toc_entry *e = &r->toc.v[i];
+			char *key;
+
+			if (e->type == TOC_CHUNK)
+				continue;
+			key = tar_clean_name(e->name);
+			if (key && !strcmp(key, want))
+				found = (ssize_t)i; /* the last one wins */
+			free(key);
+		}
+		if (found < 0 || r->toc.v[found].type != TOC_HARDLINK)
+			break;
+		free(want);
+		want = tar_clean_name(r->toc.v[found].linkname
+					      ? r->toc.v[found].linkname
+					      : "");
+		found = -1;
+	}
+	free(want);
+	return found;
+}
+
+/* Inflates the member at e->offset until chunk_size bytes are out: the
+ * rest of the member (padding, the next headers) is never read. */
+int sgz_read_chunk(struct sgz_reader *r, size_t idx, uint8_t *buf,
+		   char *why, size_t why_len)
+{
+	const struct toc_entry *e = &r->toc.v[idx];
+	uint64_t off = e->offset, end = e->next_offset;
+	size_t want = (size_t)e->chunk_size, have = 0;
+	uint8_t in[READ_PIECE], d[SHA256_LEN];
+	z_stream zs = { 0 };
+	ZSTD_DCtx *zd = NULL;
+	int ret = -1;
+
+	if (r->format == SGZ_ZSTD_CHUNKED)
+		zd = ZSTD_createDCtx();
+	else if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
+		FAIL("out of memory");
+	if (r->format == SGZ_ZSTD_CHUNKED && !zd)
+		FAIL("out of memory");
+	while (have < want) {
+		size_t n = end - off < READ_PIECE ? (size_t)(end - off)
+						  : READ_PIECE;
+
+		if (n == 0) {
+			snprintf(why, why_len,
+				 "%s: the member at offset %llu ends after "
+				 "%zu of %zu bytes",
+				 e->name, (unsigned long long)e->offset, have,
+				 want);
+			goto out;
+		}
+		if (blob_read(r, off, in, n) < 0) {
+			snprintf(why, why_len, "reading offset %llu: %s",
+				 (unsigned long long)off, strerror(errno));
+			goto out;
+		}
+		off += n;
+		if (zd) {
+			ZSTD_inBuffer zi = { in, n, 0 };
+
+			while (zi.pos < zi.size && have < want) {
+				ZSTD_outBuffer zo = { buf + have, want - have,
+						      0 };
+				size_t z = ZSTD_decompressStream(zd, &zo, &zi);
+
+				have += zo.pos;
+				if (z == 0 && have < want) {
+					snprintf(why, why_len,
+						 "%s: the frame at offset %llu "
+						 "holds %zu of %zu bytes",
+						 e->name,
+						 (unsigned long long)e->offset,
+						 have, want);
+					goto out;
+				}
+				if (ZSTD_isError(z)) {
+					snprintf(why, why_len,
+						 "%s: corrupt zstd frame at "
+						 "offset %llu: %s",
+						 e->name,
+						 (unsigned long long)e->offset,
+						 ZSTD_getErrorName(z));
+					goto out;
+				}
+			}
+			continue;
+		}
+		zs.next_in = in;
+		zs.avail_in = (uInt)n;
+		while (zs.avail_in && have < want) {
+			zs.next_out = buf + have;
+			zs.avail_out = (uInt)(want - have);
+			int z = inflate(&zs, Z_NO_FLUSH);
+
+			have = want - zs.avail_out;
+			if (z == Z_STREAM_END && have < want) {
+				snprintf(why, why_len,
+					 "%s: the member at offset %llu holds "
+					 "%zu of %zu bytes",
+					 e->name,
+					 (unsigned long long)e->offset, have,
+					 want);
+				goto out;
+			}
+			if (z != Z_OK && z != Z_STREAM_END) {
+				snprintf(why, why_len,
+					 "%s: corrupt gzip member at offset "
+					 "%llu: %s",
+					 e->name,
+					 (unsigned long long)e->offset,
+					 zs.msg ? zs.msg : "inflate failed");
+				goto out;
+			}
+		}
+	}
+	SHA256(buf, want, d);
+	if (e->has_chunk_digest && memcmp(d, e->chunk_digest, SHA256_LEN)) {
+		snprintf(why, why_len,
+			 "%s: chunk at %lld (offset %llu) does not match its "
+			 "digest",
+			 e->name, (long long)e->chunk_offset,
+			 (unsigned long long)e->offset);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (zd)
+		ZSTD_freeDCtx(zd);
+	else
+		inflateEnd(&zs);
+	return ret;
+}
+
+static bool is_data(const struct toc_entry *e)
+{
+	return (e->type == TOC_REG && e->size > 0) || e->type == TOC_CHUNK;
+}
+
+/* The chunks of the file at idx, each checked, then its whole digest;
+ * to fd if fd >= 0. Returns the index after its last chunk, or -1. */
+static ssize_t read_file(struct sgz_reader *r, size_t idx, int fd,
+			 uint8_t **buf, size_t *cap, char *why,
+			 size_t why_len)
+{
+	const struct toc_entry *file = &r->toc.v[idx];
+	EVP_MD_CTX *h = EVP_MD_CTX_new();
+	uint8_t d[SHA256_LEN];
+	size_t i = idx;
+
+	if (!h)
+		FAIL("out of memory");
+	EVP_DigestInit_ex(h, EVP_sha256(), NULL);
+	for (; i < r->toc.n && is_data(&r->toc.v[i]) &&
+	       (i == idx || r->toc.v[i].type == TOC_CHUNK);
+	     i++) {
+		size_t n = (size_t)r->toc.v[i].chunk_size;
+
+		if (n > MAX_CHUNK) {
+			EVP_MD_CTX_free(h);
+			FAIL("%s: a chunk of %zu bytes is over the limit of "
+			     "%u",
+			     file->name, n, MAX_CHUNK);
+		}
+		if (n > *cap) {
+			uint8_t *b = realloc(*buf, n);
+
+			if (!b) {
+				EVP_MD_CTX_free(h);
+				FAIL("chunk of %zu bytes: out of memory", n);
+			}
+			*buf = b;
+			*cap = n;
+		}
+		if (!file->has_digest && !r->toc.v[i].has_chunk_digest) {
+			EVP_MD_CTX_free(h);
+			FAIL("%s: no digest to verify against", file->name);
+		}
+		if (sgz_read_chunk(r, i, *buf, why, why_len) < 0) {
+			EVP_MD_CTX_free(h);
+			return -1;
+		}
+		EVP_DigestUpdate(h, *buf, n);
+		if (fd >= 0 && write_all(fd, *buf, n) < 0) {
+			EVP_MD_CTX_free(h);
+			FAIL("writing %s: %s", file->name, strerror(errno));
+		}
+	}
+	EVP_DigestFinal_ex(h, d, NULL);
+	EVP_MD_CTX_free(h);
+	if (file->has_digest && memcmp(d, file->digest, SHA256_LEN))
+		FAIL("%s: the file does not match its digest", file->name);
+	return (ssize_t)i;
+}
+
+int sgz_verify(struct sgz_reader *r, char *why, size_t why_len)
+{
+	uint8_t *buf = NULL;
+	size_t cap = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < r->toc.n && ret == 0;) {
+		if (!is_data(&r->toc.v[i])) {
+			i++;
+			continue;
+		}
+		ssize_t next = read_file(r, i, -1, &buf, &cap, why, why_len);
+
+		if (next < 0)
+			ret = -1;
+		else
+			i = (size_t)next;
+	}
+	free(buf);
+	return ret;
+}
+
+int sgz_extract(struct sgz_reader *r, size_t idx, int fd, char *why,
+		size_t why_len)
+{
+	uint8_t *buf = NULL;
+	size_t cap = 0;
+	ssize_t ret = 0;
+
+	if (r->toc.v[idx].type != TOC_REG)
+		FAIL("%s: not a regular file", r->toc.v[idx].name);
+	if (is_data(&r->toc.v[idx]))
+		ret = read_file(r, idx, fd, &buf, &cap, why, why_len);
+	free(buf);
+	return ret < 0 ? -1 : 0;
+}
