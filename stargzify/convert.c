@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <malloc.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <pthread.h>
@@ -17,6 +18,13 @@
  * own; past this size it is split (at block boundaries), so that a layer
  * of a million directories needs no more memory than one of files. */
 #define HEADER_RUN_MAX (4u << 20)
+/* Members in flight: many, so that a worker never idles behind one large
+ * chunk at the head of the line while small members wait to be written;
+ * their bytes are bounded by budget (see convert()). */
+#define RING_MAX 64
+/* Buffers larger than this are freed once their member is written, so a
+ * slot that once held a chunk does not keep it. */
+#define KEEP_BUFFER (128u << 10)
 
 enum job_state { JOB_FREE, JOB_FILLING, JOB_QUEUED, JOB_DONE, JOB_FAILED };
 
@@ -36,6 +44,7 @@ struct pipeline {
 	pthread_cond_t work, done;
 	struct job *ring;
 	size_t n_ring;
+	size_t inflight, budget; /* input bytes not yet written */
 	uint64_t next_fill, next_take, next_write; /* member numbers */
 	bool stop;
 	enum sgz_format format;
@@ -207,6 +216,13 @@ static int write_oldest(struct pipeline *p, char *why, size_t why_len)
 			 strerror(errno));
 		return -1;
 	}
+	p->inflight -= j->in_len;
+	if (j->in_cap > KEEP_BUFFER || j->out_cap > KEEP_BUFFER) {
+		free(j->in);
+		free(j->out);
+		j->in = j->out = NULL;
+		j->in_cap = j->out_cap = 0;
+	}
 	j->state = JOB_FREE;
 	p->next_write++;
 	return 0;
@@ -216,9 +232,11 @@ static struct job *open_member(struct pipeline *p, char *why, size_t why_len)
 {
 	if (p->cur)
 		return p->cur;
-	if (p->next_fill - p->next_write == p->n_ring &&
-	    write_oldest(p, why, why_len) < 0)
-		return NULL;
+	while (p->next_fill > p->next_write &&
+	       (p->next_fill - p->next_write == p->n_ring ||
+		p->inflight >= p->budget))
+		if (write_oldest(p, why, why_len) < 0)
+			return NULL;
 	struct job *j = &p->ring[p->next_fill % p->n_ring];
 
 	j->in_len = j->data_len = 0;
@@ -240,6 +258,7 @@ static int close_member(struct pipeline *p, size_t bound, char *why,
 	}
 	EVP_DigestUpdate(p->diff_hash, j->in, j->in_len);
 	p->raw_size += j->in_len;
+	p->inflight += j->in_len;
 	pthread_mutex_lock(&p->lock);
 	j->state = JOB_QUEUED;
 	p->next_fill++;
@@ -593,7 +612,10 @@ int convert(const struct tar_src *src, int out_fd,
 	int r = -1;
 
 	memset(res, 0, sizeof(*res));
-	if (plan_index(&plan, src, why, why_len) < 0)
+	/* Chunk buffers come and go: have them mapped and unmapped, not kept
+	 * in the heap by glibc's growing mmap threshold. */
+	mallopt(M_MMAP_THRESHOLD, KEEP_BUFFER);
+	if (plan_index(&plan, src, o->format != SGZ_STARGZ, why, why_len) < 0)
 		return -1;
 	if (plan_order(&plan, o->prio, o->n_prio,
 		       o->format != SGZ_STARGZ) < 0) {
@@ -608,7 +630,11 @@ int convert(const struct tar_src *src, int out_fd,
 	p->level = o->level;
 	p->out_fd = out_fd;
 	p->toc = &cv.toc;
-	p->n_ring = o->threads + 2;
+	p->n_ring = RING_MAX;
+	/* a chunk being compressed on each thread, one more being read */
+	p->budget = (o->threads + 1) *
+		    (o->chunk_size > HEADER_RUN_MAX ? o->chunk_size
+						    : HEADER_RUN_MAX);
 	p->ring = calloc(p->n_ring, sizeof(*p->ring));
 	p->blob_hash = EVP_MD_CTX_new();
 	p->diff_hash = EVP_MD_CTX_new();

@@ -361,7 +361,8 @@ static int convert_image(struct layout *in, struct layout *out,
 	_cleanup_free_ char *index_text = NULL;
 	size_t len, n, size;
 	struct json_object *index = NULL, *manifest = NULL, *config = NULL;
-	struct json_object *layers, *new_layers, *cdesc, *rootfs, *diff_ids;
+	struct json_object *layers, *new_layers = NULL, *cdesc, *rootfs;
+	struct json_object *diff_ids;
 	char digest[72];
 	int r = -1;
 
@@ -394,6 +395,7 @@ static int convert_image(struct layout *in, struct layout *out,
 		warn_errno("%s", out->dir);
 		goto out;
 	}
+	json_object_get(layers); /* replaced in the manifest below */
 	new_layers = json_object_new_array();
 	diff_ids = json_object_new_array();
 	json_object_object_add(rootfs, "diff_ids", diff_ids);
@@ -431,6 +433,8 @@ static int convert_image(struct layout *in, struct layout *out,
 		goto out;
 	r = 0;
 out:
+	if (new_layers)
+		json_object_put(layers);
 	json_object_put(index);
 	json_object_put(manifest);
 	json_object_put(config);

@@ -54,8 +54,8 @@ static struct plan_entry *lookup(struct plan *p, const char *key)
 	return v ? &p->entries[v - 1] : NULL;
 }
 
-int plan_index(struct plan *p, const struct tar_src *src, char *why,
-	       size_t why_len)
+int plan_index(struct plan *p, const struct tar_src *src, bool build,
+	       char *why, size_t why_len)
 {
 	size_t cap = 0;
 	uint64_t off = 0;
@@ -71,8 +71,8 @@ int plan_index(struct plan *p, const struct tar_src *src, char *why,
 		/* A TOC or landmark in the input is the converter's to write
 		 * (input that was already converted). */
 		if (!strcmp(key, TOC_TAR_NAME) ||
-		    !strcmp(key, LANDMARK_PREFETCH) ||
-		    !strcmp(key, LANDMARK_NO_PREFETCH)) {
+		    (build && (!strcmp(key, LANDMARK_PREFETCH) ||
+			       !strcmp(key, LANDMARK_NO_PREFETCH)))) {
 			free(key);
 			tar_header_free(&h);
 			continue;
@@ -100,7 +100,7 @@ int plan_index(struct plan *p, const struct tar_src *src, char *why,
 			goto oom;
 		size_t *slot = slot_for(p, key);
 
-		if (*slot)
+		if (*slot && build)
 			p->entries[*slot - 1].dropped = true;
 		*slot = ++p->n_entries;
 		tar_header_free(&h);

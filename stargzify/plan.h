@@ -39,9 +39,12 @@ struct plan {
 	size_t table_size;
 };
 
-/* Indexes the archive (every header is read and checked). */
-int plan_index(struct plan *p, const struct tar_src *src, char *why,
-	       size_t why_len);
+/* Indexes the archive (every header is read and checked). With build, as
+ * the reference's eStargz Build: input landmarks dropped and a later entry
+ * replacing an earlier one of the same name; without, as crfs's streaming
+ * writer (--format=stargz): every entry kept. A TOC is always dropped. */
+int plan_index(struct plan *p, const struct tar_src *src, bool build,
+	       char *why, size_t why_len);
 /* Orders the entries; prio is a list of paths (NULL for none); with
  * landmark false no landmark is written and prio must be NULL. Paths not
  * in the layer are reported through warn() and skipped, as the reference

@@ -1,0 +1,322 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# stargzify on tars made by GNU tar, bsdtar and Python's tarfile, each
+# through every format, checked with gzip/zstd, tar, and the reference
+# (the estargz oracle, built from Debian's Go library): its verifier, and
+# its own conversion of the same input, TOC entry by entry.
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+CHUNK=65536
+
+oracle_source() {
+	local d
+	for d in "${ESTARGZ_ORACLE_SRC:-}" "$TOP/../shared/tools/estargz-oracle" \
+		/work/shared/tools/estargz-oracle; do
+		[ -n "$d" ] && [ -f "$d/build.sh" ] && { echo "$d"; return; }
+	done
+	return 1
+}
+
+setup_file() {
+	export ORACLE=${ESTARGZ_ORACLE:-$BUILDDIR/oracle/estargz-oracle}
+	if [ ! -x "$ORACLE" ]; then
+		src=$(oracle_source) || { echo "no estargz oracle source" >&2; return 1; }
+		sh "$src/build.sh" "$(dirname "$ORACLE")" >/dev/null
+	fi
+	export CORPUS=$BATS_FILE_TMPDIR/corpus
+	mkdir -p "$CORPUS" "$BATS_FILE_TMPDIR/bad"
+	/usr/bin/python3 "$TOP/tests/lib/stargz-check" corpus "$CORPUS" $CHUNK
+	/usr/bin/python3 "$TOP/tests/lib/stargz-check" bad "$BATS_FILE_TMPDIR/bad"
+}
+
+setup() {
+	SG=$BIN/stargzify
+	CHECK="/usr/bin/python3 $TOP/tests/lib/stargz-check"
+	T=$BATS_TEST_TMPDIR
+}
+
+annotation() { # JSON-FILE KEY
+	/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["annotations"][sys.argv[2]])' "$1" "$2"
+}
+
+@test "stargzify: --help, --version, usage errors" {
+	run "$SG" --help
+	[ "$status" -eq 0 ]
+	for opt in --format --level --chunk-size --prioritize --threads --json \
+		--annotations --list --verify --toc-digest --extract --output; do
+		[[ "$output" == *"$opt"* ]]
+	done
+	run "$SG" --version
+	[ "$status" -eq 0 ]
+	[[ "$output" == "stargzify "* ]]
+	run "$SG"
+	[ "$status" -eq 2 ]
+	run "$SG" --format=zip a b
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not estargz, stargz or zstd:chunked"* ]]
+	run "$SG" --level=13 a b
+	[ "$status" -eq 2 ]
+	run "$SG" --chunk-size=0 a b
+	[ "$status" -eq 2 ]
+	run "$SG" --format=stargz --prioritize=x a b
+	[ "$status" -eq 2 ]
+	run "$SG" --list --verify x
+	[ "$status" -eq 2 ]
+	run "$SG" /nonexistent "$T/out"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"/nonexistent"* ]]
+}
+
+# Every corpus tar through one format: valid for gzip/zstd and tar, verified
+# by the oracle against our annotation, TOC equal to the oracle's own
+# conversion, and extracting to the input's tree.
+check_format() { # FORMAT
+	local fmt=$1 in base out zflag="" tarz=-z tool=gzip
+	[ "$fmt" = zstd:chunked ] && { zflag=-zstd; tarz=--zstd; tool=zstd; }
+	for in in "$CORPUS"/*.tar "$CORPUS"/*.tar.gz; do
+		base=$(basename "$in")
+		out=$T/$base.$fmt
+		chunk=$CHUNK
+		[ "$fmt" = stargz ] && chunk=4194304 # the oracle's legacy: default
+		"$SG" --format="$fmt" --chunk-size=$chunk --annotations="$T/facts" \
+			"$in" "$out" || { echo "convert $base"; return 1; }
+		$tool -t "$out" || { echo "$tool -t $base"; return 1; }
+		tar $tarz -tf "$out" > "$T/list" || { echo "tar -t $base"; return 1; }
+		tar -tf "$in" | sort > "$T/list.in"
+		grep -v -x -e stargz.index.json -e .no.prefetch.landmark "$T/list" |
+			sort -u > "$T/list.out"
+		sort -u "$T/list.in" | diff - "$T/list.out" || { echo "list $base"; return 1; }
+		toc=$(annotation "$T/facts" containerd.io/snapshot/stargz/toc.digest)
+		"$ORACLE" verify -q $zflag -tocdigest "$toc" "$out" >/dev/null ||
+			{ echo "oracle verify $base"; return 1; }
+		"$SG" --verify --toc-digest="$toc" "$out" >/dev/null ||
+			{ echo "our verify $base"; return 1; }
+		# the oracle's conversion of the same input, one thread (its output
+		# depends on GOMAXPROCS)
+		case $fmt in
+		estargz) GOMAXPROCS=1 "$ORACLE" build -chunk $chunk "$in" "$T/ref" >/dev/null ;;
+		zstd:chunked) GOMAXPROCS=1 "$ORACLE" build -zstd -chunk $chunk "$in" "$T/ref" >/dev/null ;;
+		stargz) "$ORACLE" legacy "$in" "$T/ref" >/dev/null ;;
+		esac
+		if [ "$fmt" = zstd:chunked ]; then
+			ref_json "$T/ref" > "$T/ref.json"
+			ref_json "$out" > "$T/ours.json"
+		else
+			"$ORACLE" toc "$T/ref" 2>/dev/null | tar -xO > "$T/ref.json"
+			"$ORACLE" toc "$out" 2>/dev/null | tar -xO > "$T/ours.json"
+		fi
+		$CHECK toc-equal "$T/ref.json" "$T/ours.json" >/dev/null ||
+			{ echo "toc $base"; $CHECK toc-equal "$T/ref.json" "$T/ours.json"; return 1; }
+		rm -rf "$T/a" "$T/b" && mkdir "$T/a" "$T/b"
+		tar --xattrs --xattrs-include='*' --same-owner -xpf "$in" -C "$T/a"
+		tar $tarz --xattrs --xattrs-include='*' --same-owner -xpf "$out" -C "$T/b"
+		rm -f "$T/b/stargz.index.json" "$T/b/.no.prefetch.landmark"
+		$CHECK tree-equal "$T/a" "$T/b" >/dev/null ||
+			{ echo "tree $base"; $CHECK tree-equal "$T/a" "$T/b"; return 1; }
+	done
+}
+
+# A zstd:chunked TOC: the skippable frame the footer points at.
+ref_json() {
+	/usr/bin/python3 - "$1" <<'EOF'
+import struct, subprocess, sys
+b = open(sys.argv[1], "rb").read()
+off, clen, raw, _ = struct.unpack("<QQQQ", b[-40:-8])
+sys.stdout.write(subprocess.run(["zstd", "-dc"], input=b[off:off + clen],
+                 capture_output=True, check=True).stdout.decode())
+EOF
+}
+
+@test "stargzify: every corpus tar to eStargz, checked by gzip, tar and the oracle" {
+	check_format estargz
+}
+
+@test "stargzify: every corpus tar to stargz (47-byte footer), checked likewise" {
+	check_format stargz
+	out=$T/gnutar-pax.tar.stargz
+	[ "$(tail -c 47 "$out" | head -c 4 | od -An -tx1 | tr -d ' ')" = 1f8b0804 ]
+	run "$SG" --verify "$out"
+	[[ "$output" == *": stargz, "* ]]
+}
+
+@test "stargzify: every corpus tar to zstd:chunked, checked likewise" {
+	check_format zstd:chunked
+}
+
+@test "stargzify: the same bytes whatever the number of threads" {
+	for in in "$CORPUS"/*.tar; do
+		"$SG" -j1 -c 4096 "$in" "$T/one"
+		"$SG" -j2 -c 4096 "$in" "$T/two"
+		"$SG" -j7 -c 4096 "$in" "$T/seven"
+		cmp "$T/one" "$T/two"
+		cmp "$T/one" "$T/seven"
+	done
+}
+
+@test "stargzify: --json facts match the blob and the uncompressed tar" {
+	in=$CORPUS/python-pax.tar
+	"$SG" --json "$in" "$T/out" > "$T/facts"
+	digest=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["digest"])' "$T/facts")
+	size=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["size"])' "$T/facts")
+	diffid=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["diffID"])' "$T/facts")
+	[ "$digest" = "sha256:$(sha256sum < "$T/out" | cut -d' ' -f1)" ]
+	[ "$size" = "$(stat -c %s "$T/out")" ]
+	[ "$diffid" = "sha256:$(gzip -dc "$T/out" | sha256sum | cut -d' ' -f1)" ]
+	usize=$(annotation "$T/facts" io.containers.estargz.uncompressed-size)
+	[ "$usize" = "$(gzip -dc "$T/out" | wc -c)" ]
+	# stdin to stdout gives the same blob
+	"$SG" - - < "$in" > "$T/piped"
+	cmp "$T/out" "$T/piped"
+}
+
+@test "stargzify: --prioritize puts files, parents and link targets first, as the oracle" {
+	in=$CORPUS/python-pax.tar
+	printf '%s\n' './link' '{"path": "./dev/null"}' 'not/there' > "$T/prio"
+	run "$SG" --prioritize="$T/prio" -c $CHUNK "$in" "$T/out"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"not/there is not in the layer"* ]]
+	GOMAXPROCS=1 "$ORACLE" build -chunk $CHUNK -prio ./link,./dev/null,not/there "$in" "$T/ref" >/dev/null
+	"$ORACLE" toc "$T/ref" 2>/dev/null | tar -xO > "$T/ref.json"
+	"$ORACLE" toc "$T/out" 2>/dev/null | tar -xO > "$T/ours.json"
+	$CHECK toc-equal "$T/ref.json" "$T/ours.json"
+	run "$SG" --list "$T/out"
+	[ "${lines[0]}" = ./ ]
+	[ "${lines[1]}" = ./a.txt ]
+	[ "${lines[2]}" = ./link ]
+	[ "${lines[3]}" = ./dev/ ]
+	[ "${lines[4]}" = ./dev/null ]
+	[ "${lines[5]}" = .prefetch.landmark ]
+}
+
+@test "stargzify: --extract reads only the footer, the TOC and one file's members" {
+	# 40 MB of incompressible files, one small file to take out
+	mkdir "$T/big"
+	for i in 1 2 3 4; do head -c 10000000 /dev/urandom > "$T/big/f$i"; done
+	echo "the one" > "$T/big/small"
+	tar -C "$T/big" -cf "$T/big.tar" .
+	"$SG" -l 1 "$T/big.tar" "$T/big.esgz"
+	strace -e trace=openat,pread64 -o "$T/trace" "$SG" -x -v "$T/big.esgz" ./small > "$T/got" 2> "$T/err"
+	[ "$(cat "$T/got")" = "the one" ]
+	# every pread64 after the blob is opened (the loader's come before)
+	read_bytes=$(awk -F'= ' '/openat.*big.esgz/ {on = 1} on && /^pread64/ {s += $NF} END {print s}' "$T/trace")
+	blob=$(stat -c %s "$T/big.esgz")
+	echo "read $read_bytes of $blob bytes"
+	[ "$read_bytes" -gt 0 ]
+	[ "$read_bytes" -lt $((blob / 1000)) ]
+	grep -q "read $read_bytes of $blob bytes" "$T/err"
+	# a large file comes out whole, through its chunks, to a file
+	"$SG" -x -o "$T/f2" "$T/big.esgz" f2
+	cmp "$T/f2" "$T/big/f2"
+	run "$SG" -x "$T/big.esgz" nothing/here
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no nothing/here in the layer"* ]]
+	# hard links lead to their target
+	"$SG" "$CORPUS/python-pax.tar" "$T/p.esgz"
+	[ "$("$SG" -x "$T/p.esgz" link)" = "$(printf 'a%.0s' $(seq 100))" ]
+}
+
+@test "stargzify: --verify catches a changed byte, a wrong TOC digest, a bad footer" {
+	in=$CORPUS/gnutar-pax.tar
+	"$SG" -l 0 --annotations="$T/facts" "$in" "$T/out" # stored: bytes visible
+	toc=$(annotation "$T/facts" containerd.io/snapshot/stargz/toc.digest)
+	"$SG" --verify --toc-digest="$toc" "$T/out"
+	run "$SG" --verify --toc-digest=sha256:$(printf '0%.0s' $(seq 64)) "$T/out"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"the TOC digest is $toc"* ]]
+	# flip a byte of deep.txt's data (stored deflate: the text is there)
+	off=$(/usr/bin/python3 -c 'import sys; print(open(sys.argv[1], "rb").read().index(b"deep\ndeep\ndeep"))' "$T/out")
+	cp "$T/out" "$T/bad"
+	printf 'X' | dd of="$T/bad" bs=1 seek=$((off + 2)) conv=notrunc status=none
+	run "$SG" --verify "$T/bad"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *deep.txt* ]]
+	# a truncated blob has no footer
+	head -c 1000 "$T/out" > "$T/short"
+	run "$SG" --verify "$T/short"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"footer"* ]]
+	run "$SG" --list "$in"
+	[ "$status" -eq 1 ]
+}
+
+@test "stargzify: malformed input fails naming the entry or offset, leaves no OUT" {
+	for f in "$BATS_FILE_TMPDIR"/bad/*; do
+		name=$(basename "$f")
+		run "$SG" "$f" "$T/out-$name"
+		echo "$name: $output"
+		[ "$status" -eq 1 ]
+		[ ! -e "$T/out-$name" ]
+		case $name in
+		truncated-header*) [[ "$output" == *"truncated header at offset 0"* ]] ;;
+		truncated-data*) [[ "$output" == *"a: truncated"* ]] ;;
+		bad-checksum*) [[ "$output" == *"bad header checksum at offset 0"* ]] ;;
+		dotdot*) [[ "$output" == *'unsafe entry name "../evil"'* ]] ;;
+		absolute*) [[ "$output" == *'unsafe entry name "/etc/passwd"'* ]] ;;
+		hardlink-out*) [[ "$output" == *"unsafe hard link target"* ]] ;;
+		sparse*) [[ "$output" == *"sparse files are not supported"* ]] ;;
+		unknown-type*) [[ "$output" == *"unsupported entry type 'Z'"* ]] ;;
+		bad-number*) [[ "$output" == *"bad number"* ]] ;;
+		pax-bomb*) [[ "$output" == *"over the 1048576-byte limit"* ]] ;;
+		pax-malformed*) [[ "$output" == *"PAX record"* ]] ;;
+		lone-zero*) [[ "$output" == *"zero block at offset 512"* ]] ;;
+		global-pax*) [[ "$output" == *"global PAX header"* ]] ;;
+		truncated-gzip*) [[ "$output" == *"truncated gzip"* ]] ;;
+		corrupt-gzip*) [[ "$output" == *"gzip"* ]] ;;
+		*) echo "no expectation for $name"; false ;;
+		esac
+	done
+	# an existing OUT is left as it was
+	echo keep > "$T/existing"
+	run "$SG" "$BATS_FILE_TMPDIR/bad/dotdot.tar" "$T/existing"
+	[ "$status" -eq 1 ]
+	[ "$(cat "$T/existing")" = keep ]
+	[ -z "$(ls -A "$T" | grep '^\.stargzify')" ]
+}
+
+@test "stargzify: an OCI image layout, read by skopeo and unpacked by umoci to the same tree" {
+	cd "$T"
+	umoci init --layout src
+	umoci new --image src:v1
+	umoci unpack --rootless --image src:v1 bundle
+	cp -a "$CORPUS/tree/." bundle/rootfs/
+	rm -f bundle/rootfs/fifo
+	umoci repack --image src:v1 bundle
+	rm -rf bundle
+	umoci unpack --rootless --image src:v1 b2
+	echo second > b2/rootfs/second-layer.txt
+	umoci repack --image src:v1 b2
+	rm -rf b2
+	skopeo copy --quiet oci:src:v1 oci:img:v1
+	"$SG" -c $CHUNK oci:img:v1 oci:out:v1
+	skopeo inspect oci:out:v1 > inspect.json
+	/usr/bin/python3 - inspect.json out <<'EOF'
+import json, sys, hashlib
+info = json.load(open(sys.argv[1]))
+assert len(info["Layers"]) == 2, info["Layers"]
+idx = json.load(open(sys.argv[2] + "/index.json"))
+m = idx["manifests"][0]
+assert m["annotations"]["org.opencontainers.image.ref.name"] == "v1"
+man = json.load(open(sys.argv[2] + "/blobs/sha256/" + m["digest"][7:]))
+for l in man["layers"]:
+    assert l["mediaType"] == "application/vnd.oci.image.layer.v1.tar+gzip"
+    assert "containerd.io/snapshot/stargz/toc.digest" in l["annotations"]
+    blob = open(sys.argv[2] + "/blobs/sha256/" + l["digest"][7:], "rb").read()
+    assert len(blob) == l["size"] and hashlib.sha256(blob).hexdigest() == l["digest"][7:]
+EOF
+	for d in out/blobs/sha256/*; do
+		if "$SG" --verify "$d" >/dev/null 2>&1; then
+			"$ORACLE" verify -q "$d" >/dev/null
+		fi
+	done
+	umoci unpack --rootless --image img:v1 orig
+	umoci unpack --rootless --image out:v1 conv
+	rm -f conv/rootfs/stargz.index.json conv/rootfs/.no.prefetch.landmark
+	$CHECK tree-equal orig/rootfs conv/rootfs
+	# the output's config names the new diff_ids
+	skopeo inspect --config oci:out:v1 | grep -q diff_ids
+	run "$SG" oci:img:nosuchtag oci:out2:x
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no image with that tag"* ]]
+}
