@@ -12,7 +12,7 @@
 
 #include "convert.h"
 #include "io.h"
-#include "plan.h"
+#include "order.h"
 
 /* A run of headers between two chunks of data becomes a member of its
  * own; past this size it is split (at block boundaries), so that a layer
@@ -479,7 +479,7 @@ static int add_entry(struct converter *c, uint64_t header_off)
 	int r;
 
 	if (tar_next(c->src, &off, &h, c->why, c->why_len) <= 0)
-		return -1; /* read fine in plan_index(): changed under us */
+		return -1; /* read fine in order_index(): changed under us */
 	e = toc_add(&c->toc);
 	r = e ? fill_entry(c, e, &h) : -1;
 	if (!e)
@@ -606,7 +606,7 @@ int convert(const struct tar_src *src, int out_fd,
 				.why_len = why_len };
 	struct converter *c = &cv;
 	struct pipeline *p = &cv.p;
-	struct plan plan;
+	struct order ord;
 	pthread_t *threads;
 	unsigned started = 0;
 	int r = -1;
@@ -615,11 +615,11 @@ int convert(const struct tar_src *src, int out_fd,
 	/* Chunk buffers come and go: have them mapped and unmapped, not kept
 	 * in the heap by glibc's growing mmap threshold. */
 	mallopt(M_MMAP_THRESHOLD, KEEP_BUFFER);
-	if (plan_index(&plan, src, o->format != SGZ_STARGZ, why, why_len) < 0)
+	if (order_index(&ord, src, o->format != SGZ_STARGZ, why, why_len) < 0)
 		return -1;
-	if (plan_order(&plan, o->prio, o->n_prio,
+	if (order_entries(&ord, o->prio, o->n_prio,
 		       o->format != SGZ_STARGZ) < 0) {
-		plan_free(&plan);
+		order_free(&ord);
 		snprintf(why, why_len, "out of memory");
 		return -1;
 	}
@@ -652,11 +652,11 @@ int convert(const struct tar_src *src, int out_fd,
 			goto out;
 		}
 	}
-	for (size_t i = 0; i < plan.n_order; i++) {
-		size_t k = plan.order[i];
+	for (size_t i = 0; i < ord.n_order; i++) {
+		size_t k = ord.order[i];
 
-		if ((k == PLAN_LANDMARK ? add_landmark(c, plan.landmark)
-					: add_entry(c, plan.entries[k].header_off)) <
+		if ((k == ORDER_LANDMARK ? add_landmark(c, ord.landmark)
+					: add_entry(c, ord.entries[k].header_off)) <
 		    0)
 			goto out;
 	}
@@ -681,7 +681,7 @@ out:
 	idnames_free(&cv.users);
 	idnames_free(&cv.groups);
 	toc_free(&cv.toc);
-	plan_free(&plan);
+	order_free(&ord);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);

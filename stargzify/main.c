@@ -6,7 +6,7 @@
  *   main.c      options, the four commands
  *   input.c     the input as a seekable tar (inflated to a temp file)
  *   tar.c       strict tar headers, with Go's archive/tar semantics
- *   plan.c      entry order: duplicates, --prioritize, landmarks
+ *   order.c     entry order: duplicates, --prioritize, landmarks
  *   convert.c   members cut, compressed on every core, written in order
  *   member.c    gzip (libdeflate) and zstd members, footers
  *   toc.c       the TOC: Go-identical JSON out, strict JSON in
@@ -34,7 +34,7 @@
 #include "oci.h"
 #include "outfile.h"
 #include "parse.h"
-#include "plan.h"
+#include "order.h"
 #include "reader.h"
 
 #define MAX_THREADS	  256
@@ -254,7 +254,7 @@ static void load_prioritize(struct options *o)
 		die_errno("--prioritize: %s", o->prioritize);
 	if (memchr(text, '\0', len))
 		die("--prioritize: %s: a NUL byte in the list", o->prioritize);
-	if (plan_read_prio_list(text, &o->conv.prio, &o->conv.n_prio, why,
+	if (order_read_prio_list(text, &o->conv.prio, &o->conv.n_prio, why,
 				sizeof(why)) < 0)
 		die("--prioritize: %s: %s", o->prioritize, why);
 }
@@ -304,7 +304,7 @@ static int cmd_convert(struct options *o, const char *in, const char *out)
 	if (outfile_commit(&f) < 0)
 		die_errno("%s", out);
 	write_facts(o, &res);
-	plan_free_prio_list(o->conv.prio, o->conv.n_prio);
+	order_free_prio_list(o->conv.prio, o->conv.n_prio);
 	return 0;
 }
 

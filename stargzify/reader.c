@@ -11,7 +11,7 @@
 #include <zstd.h>
 
 #include "io.h"
-#include "plan.h"
+#include "order.h"
 #include "reader.h"
 
 #define READ_PIECE   (64u << 10)

@@ -453,8 +453,8 @@ static int parse_block(const uint8_t *blk, struct tar_header *h, char *why,
 	return 0;
 }
 
-int tar_next(const struct tar_src *src, uint64_t *off, struct tar_header *h,
-	     char *why, size_t why_len)
+static int next_entry(const struct tar_src *src, uint64_t *off,
+		      struct tar_header *h, char *why, size_t why_len)
 {
 	struct pending p = { 0 };
 	uint8_t blk[TAR_BLOCK];
@@ -573,6 +573,17 @@ int tar_next(const struct tar_src *src, uint64_t *off, struct tar_header *h,
 		h->next_off = src->size; /* missing final padding: the end */
 	*off = h->next_off;
 	return 1;
+}
+
+int tar_next(const struct tar_src *src, uint64_t *off, struct tar_header *h,
+	     char *why, size_t why_len)
+{
+	int r = next_entry(src, off, h, why, why_len);
+
+	/* an entry refused after parsing must not leak its strings */
+	if (r < 0)
+		tar_header_free(h);
+	return r;
 }
 
 void tar_header_free(struct tar_header *h)

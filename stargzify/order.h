@@ -3,8 +3,8 @@
  * Build, a later entry of the same name replaces an earlier one, the
  * --prioritize files (with their parents and hard link targets) come first,
  * then a landmark file, then everything else in archive order. */
-#ifndef STARGZIFY_PLAN_H
-#define STARGZIFY_PLAN_H
+#ifndef STARGZIFY_ORDER_H
+#define STARGZIFY_ORDER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,7 +17,7 @@
 #define TOC_TAR_NAME	     "stargz.index.json"
 #define LANDMARK_CONTENTS    0x0f
 
-struct plan_entry {
+struct order_entry {
 	uint64_t header_off; /* where tar_next() finds it again */
 	char *key;	     /* tar_clean_name() of its name */
 	char *link_key;	     /* of a hard link's target, else NULL */
@@ -26,12 +26,12 @@ struct plan_entry {
 };
 
 /* One step of the output: an archive entry, or the landmark file. */
-#define PLAN_LANDMARK SIZE_MAX
+#define ORDER_LANDMARK SIZE_MAX
 
-struct plan {
-	struct plan_entry *entries; /* archive order */
+struct order {
+	struct order_entry *entries; /* archive order */
 	size_t n_entries;
-	size_t *order; /* indexes into entries, or PLAN_LANDMARK */
+	size_t *order; /* indexes into entries, or ORDER_LANDMARK */
 	size_t n_order;
 	const char *landmark; /* NULL: none (--format=stargz) */
 
@@ -43,20 +43,20 @@ struct plan {
  * the reference's eStargz Build: input landmarks dropped and a later entry
  * replacing an earlier one of the same name; without, as crfs's streaming
  * writer (--format=stargz): every entry kept. A TOC is always dropped. */
-int plan_index(struct plan *p, const struct tar_src *src, bool build,
+int order_index(struct order *p, const struct tar_src *src, bool build,
 	       char *why, size_t why_len);
 /* Orders the entries; prio is a list of paths (NULL for none); with
  * landmark false no landmark is written and prio must be NULL. Paths not
  * in the layer are reported through warn() and skipped, as the reference
  * with WithAllowPrioritizeNotFound. */
-int plan_order(struct plan *p, char *const *prio, size_t n_prio,
+int order_entries(struct order *p, char *const *prio, size_t n_prio,
 	       bool landmark);
-void plan_free(struct plan *p);
+void order_free(struct order *p);
 
 /* Reads a --prioritize list: one path per line, or JSON lines with a
  * "path" member (the format of the reference's record-in tools). */
-int plan_read_prio_list(const char *text, char ***paths, size_t *n,
+int order_read_prio_list(const char *text, char ***paths, size_t *n,
 			char *why, size_t why_len);
-void plan_free_prio_list(char **paths, size_t n);
+void order_free_prio_list(char **paths, size_t n);
 
 #endif

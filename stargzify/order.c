@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "plan.h"
+#include "order.h"
 
 /* Hard link chains are followed this deep; a cycle (a -> b -> a) sent the
  * reference into unbounded recursion. */
@@ -20,7 +20,7 @@ static size_t hash_key(const char *s)
 	return h;
 }
 
-static size_t *slot_for(struct plan *p, const char *key)
+static size_t *slot_for(struct order *p, const char *key)
 {
 	size_t mask = p->table_size - 1, i = hash_key(key) & mask;
 
@@ -32,7 +32,7 @@ static size_t *slot_for(struct plan *p, const char *key)
 	}
 }
 
-static int grow_table(struct plan *p)
+static int grow_table(struct order *p)
 {
 	size_t old_size = p->table_size, *old = p->table;
 
@@ -47,14 +47,14 @@ static int grow_table(struct plan *p)
 	return 0;
 }
 
-static struct plan_entry *lookup(struct plan *p, const char *key)
+static struct order_entry *lookup(struct order *p, const char *key)
 {
 	size_t v = p->table_size ? *slot_for(p, key) : 0;
 
 	return v ? &p->entries[v - 1] : NULL;
 }
 
-int plan_index(struct plan *p, const struct tar_src *src, bool build,
+int order_index(struct order *p, const struct tar_src *src, bool build,
 	       char *why, size_t why_len)
 {
 	size_t cap = 0;
@@ -79,7 +79,7 @@ int plan_index(struct plan *p, const struct tar_src *src, bool build,
 		}
 		if (p->n_entries == cap) {
 			cap = cap ? cap * 2 : 256;
-			struct plan_entry *n =
+			struct order_entry *n =
 				realloc(p->entries, cap * sizeof(*n));
 			if (!n) {
 				free(key);
@@ -92,9 +92,9 @@ int plan_index(struct plan *p, const struct tar_src *src, bool build,
 			free(key);
 			goto oom;
 		}
-		struct plan_entry *e = &p->entries[p->n_entries];
+		struct order_entry *e = &p->entries[p->n_entries];
 
-		*e = (struct plan_entry){ .header_off = h.header_off,
+		*e = (struct order_entry){ .header_off = h.header_off,
 					  .key = key };
 		if (h.type == '1' && !(e->link_key = tar_clean_name(h.linkname)))
 			goto oom;
@@ -112,7 +112,7 @@ oom:
 	return -1;
 }
 
-static void place(struct plan *p, struct plan_entry *e)
+static void place(struct order *p, struct order_entry *e)
 {
 	if (e->dropped || e->moved)
 		return;
@@ -122,9 +122,9 @@ static void place(struct plan *p, struct plan_entry *e)
 
 /* Moves name, its parent directories first, and a hard link's target
  * before the link. Returns -1 when name itself is not in the layer. */
-static int move_rec(struct plan *p, const char *key, int depth)
+static int move_rec(struct order *p, const char *key, int depth)
 {
-	struct plan_entry *e = lookup(p, key), *a;
+	struct order_entry *e = lookup(p, key), *a;
 	char *dir;
 
 	if (!e || e->dropped)
@@ -153,7 +153,7 @@ static int move_rec(struct plan *p, const char *key, int depth)
 	return 0;
 }
 
-int plan_order(struct plan *p, char *const *prio, size_t n_prio,
+int order_entries(struct order *p, char *const *prio, size_t n_prio,
 	       bool landmark)
 {
 	p->order = malloc((p->n_entries + 1) * sizeof(*p->order));
@@ -165,7 +165,7 @@ int plan_order(struct plan *p, char *const *prio, size_t n_prio,
 
 		if (!key)
 			return -1;
-		struct plan_entry *root = *key ? NULL : lookup(p, "");
+		struct order_entry *root = *key ? NULL : lookup(p, "");
 
 		if (root)
 			place(p, root);
@@ -177,13 +177,13 @@ int plan_order(struct plan *p, char *const *prio, size_t n_prio,
 		      : n_prio ? LANDMARK_PREFETCH
 			       : LANDMARK_NO_PREFETCH;
 	if (p->landmark)
-		p->order[p->n_order++] = PLAN_LANDMARK;
+		p->order[p->n_order++] = ORDER_LANDMARK;
 	for (size_t i = 0; i < p->n_entries; i++)
 		place(p, &p->entries[i]);
 	return 0;
 }
 
-void plan_free(struct plan *p)
+void order_free(struct order *p)
 {
 	for (size_t i = 0; i < p->n_entries; i++) {
 		free(p->entries[i].key);
@@ -208,7 +208,7 @@ static int push_path(char ***paths, size_t *n, const char *s, size_t len)
 	return 0;
 }
 
-int plan_read_prio_list(const char *text, char ***paths, size_t *n,
+int order_read_prio_list(const char *text, char ***paths, size_t *n,
 			char *why, size_t why_len)
 {
 	size_t line = 0;
@@ -244,7 +244,7 @@ int plan_read_prio_list(const char *text, char ***paths, size_t *n,
 				 "line %zu: not a path nor a {\"path\": ...} "
 				 "record",
 				 line);
-			plan_free_prio_list(*paths, *n);
+			order_free_prio_list(*paths, *n);
 			return -1;
 		}
 		int r = push_path(paths, n, json_object_get_string(path),
@@ -256,12 +256,12 @@ int plan_read_prio_list(const char *text, char ***paths, size_t *n,
 	}
 	return 0;
 oom:
-	plan_free_prio_list(*paths, *n);
+	order_free_prio_list(*paths, *n);
 	snprintf(why, why_len, "out of memory");
 	return -1;
 }
 
-void plan_free_prio_list(char **paths, size_t n)
+void order_free_prio_list(char **paths, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(paths[i]);
