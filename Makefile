@@ -3,6 +3,7 @@
 # uninstall target so that a distribution can package it on its own.
 #
 #   make [TOOL]          build every tool (or one), with its man page
+#   make demo            install what is missing, build, run the composed demo
 #   make check           unit + integration tests, fuzz corpus replay, man lint
 #   make check-install   install into a scratch DESTDIR, verify, uninstall
 #   make install[-TOOL]  honours PREFIX BINDIR MANDIR BASHCOMPDIR DESTDIR
@@ -88,7 +89,7 @@ stargzify_LIBS := $(shell pkg-config --libs $(STARGZ_PKGS) 2>/dev/null) -pthread
 # overlay-session: libarchive writes the exported layer; dlopen()ed.
 overlay-session_LIBS := -ldl
 
-.PHONY: all check check-unit check-install install uninstall fuzz bench deb rpm \
+.PHONY: all check check-unit check-install install uninstall fuzz bench demo deb rpm \
 	fmt clean man $(TOOLS) $(TOOLS:%=install-%) $(TOOLS:%=uninstall-%)
 .DEFAULT_GOAL := all
 # Keep the objects of the test programs between runs.
@@ -206,6 +207,12 @@ check-install: all
 
 install: $(TOOLS:%=install-%)
 uninstall: $(TOOLS:%=uninstall-%)
+
+# The README's first command: a rootless container from our tools alone.
+demo:
+	scripts/install-deps
+	$(MAKE) all
+	scripts/demo
 
 bench: all
 	set -e; for t in $(TOOLS); do \
