@@ -31,10 +31,10 @@ enum job_state { JOB_FREE, JOB_FILLING, JOB_QUEUED, JOB_DONE, JOB_FAILED };
 struct job {
 	uint8_t *in, *out;
 	size_t in_len, in_cap, out_len, out_cap;
-	size_t data_len;   /* chunk bytes at the start of in, to be hashed */
-	size_t toc_index;  /* the entry whose offset is this member's */
+	size_t data_len;  /* chunk bytes at the start of in, to be hashed */
+	size_t toc_index; /* the entry whose offset is this member's */
 	bool has_entry;
-	bool file_digest;  /* the chunk is the whole file */
+	bool file_digest; /* the chunk is the whole file */
 	uint8_t digest[SHA256_LEN];
 	enum job_state state;
 };
@@ -555,8 +555,8 @@ static int finish(struct converter *c, struct convert_result *res)
 	if (c->o->format == SGZ_ZSTD_CHUNKED) {
 		size_t cap = codec_bound(&c->codec, json_len) + 8;
 		uint8_t *z = malloc(cap);
-		size_t zn = z ? codec_compress(&c->codec, json, json_len,
-					       z + 8, cap - 8)
+		size_t zn = z ? codec_compress(&c->codec, json, json_len, z + 8,
+					       cap - 8)
 			      : 0;
 
 		if (!zn) {
@@ -591,8 +591,7 @@ static int finish(struct converter *c, struct convert_result *res)
 	r = 0;
 	goto out;
 write_failed:
-	snprintf(c->why, c->why_len, "writing the output: %s",
-		 strerror(errno));
+	snprintf(c->why, c->why_len, "writing the output: %s", strerror(errno));
 out:
 	free(json);
 	return r;
@@ -602,8 +601,9 @@ int convert(const struct tar_src *src, int out_fd,
 	    const struct convert_options *o, struct convert_result *res,
 	    char *why, size_t why_len)
 {
-	struct converter cv = { .src = src, .o = o, .why = why,
-				.why_len = why_len };
+	struct converter cv = {
+		.src = src, .o = o, .why = why, .why_len = why_len
+	};
 	struct converter *c = &cv;
 	struct pipeline *p = &cv.p;
 	struct order ord;
@@ -617,8 +617,8 @@ int convert(const struct tar_src *src, int out_fd,
 	mallopt(M_MMAP_THRESHOLD, KEEP_BUFFER);
 	if (order_index(&ord, src, o->format != SGZ_STARGZ, why, why_len) < 0)
 		return -1;
-	if (order_entries(&ord, o->prio, o->n_prio,
-		       o->format != SGZ_STARGZ) < 0) {
+	if (order_entries(&ord, o->prio, o->n_prio, o->format != SGZ_STARGZ) <
+	    0) {
 		order_free(&ord);
 		snprintf(why, why_len, "out of memory");
 		return -1;
@@ -632,9 +632,9 @@ int convert(const struct tar_src *src, int out_fd,
 	p->toc = &cv.toc;
 	p->n_ring = RING_MAX;
 	/* a chunk being compressed on each thread, one more being read */
-	p->budget = (o->threads + 1) *
-		    (o->chunk_size > HEADER_RUN_MAX ? o->chunk_size
-						    : HEADER_RUN_MAX);
+	p->budget = (o->threads + 1) * (o->chunk_size > HEADER_RUN_MAX
+						? o->chunk_size
+						: HEADER_RUN_MAX);
 	p->ring = calloc(p->n_ring, sizeof(*p->ring));
 	p->blob_hash = EVP_MD_CTX_new();
 	p->diff_hash = EVP_MD_CTX_new();
@@ -655,9 +655,9 @@ int convert(const struct tar_src *src, int out_fd,
 	for (size_t i = 0; i < ord.n_order; i++) {
 		size_t k = ord.order[i];
 
-		if ((k == ORDER_LANDMARK ? add_landmark(c, ord.landmark)
-					: add_entry(c, ord.entries[k].header_off)) <
-		    0)
+		if ((k == ORDER_LANDMARK
+			     ? add_landmark(c, ord.landmark)
+			     : add_entry(c, ord.entries[k].header_off)) < 0)
 			goto out;
 	}
 	r = finish(c, res);

@@ -9,10 +9,10 @@
 
 #include "convert.h"
 
-#define ANNOTATION_TOC_DIGEST	      "containerd.io/snapshot/stargz/toc.digest"
-#define ANNOTATION_UNCOMPRESSED_SIZE  "io.containers.estargz.uncompressed-size"
-#define ANNOTATION_ZSTD_CHECKSUM      "io.containers.zstd-chunked.manifest-checksum"
-#define ANNOTATION_ZSTD_POSITION      "io.containers.zstd-chunked.manifest-position"
+#define ANNOTATION_TOC_DIGEST	     "containerd.io/snapshot/stargz/toc.digest"
+#define ANNOTATION_UNCOMPRESSED_SIZE "io.containers.estargz.uncompressed-size"
+#define ANNOTATION_ZSTD_CHECKSUM     "io.containers.zstd-chunked.manifest-checksum"
+#define ANNOTATION_ZSTD_POSITION     "io.containers.zstd-chunked.manifest-position"
 
 const char *facts_media_type(enum sgz_format format);
 /* The annotations object members, each line prefixed with indent. */

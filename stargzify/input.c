@@ -110,11 +110,10 @@ static int inflate_gzip(int in, uint8_t *ibuf, size_t have, int out,
 		r = inflate(&z, Z_NO_FLUSH);
 		consumed += before - z.avail_in;
 		if (r != Z_OK && r != Z_STREAM_END && r != Z_BUF_ERROR)
-			FAIL("corrupt gzip data near offset %llu: %s",
-			     consumed, z.msg ? z.msg : "inflate failed");
+			FAIL("corrupt gzip data near offset %llu: %s", consumed,
+			     z.msg ? z.msg : "inflate failed");
 		if (write_all(out, obuf, BUF - z.avail_out) < 0)
-			FAIL("writing the temporary file: %s",
-			     strerror(errno));
+			FAIL("writing the temporary file: %s", strerror(errno));
 		if (r == Z_STREAM_END) {
 			in_member = false;
 			inflateReset(&z);
@@ -155,8 +154,7 @@ static int inflate_zstd(int in, uint8_t *ibuf, size_t have, int out,
 		if (ZSTD_isError(last))
 			FAIL("corrupt zstd data: %s", ZSTD_getErrorName(last));
 		if (write_all(out, obuf, zo.pos) < 0)
-			FAIL("writing the temporary file: %s",
-			     strerror(errno));
+			FAIL("writing the temporary file: %s", strerror(errno));
 	}
 	if (last != 0)
 		FAIL("truncated zstd stream");
@@ -167,8 +165,7 @@ fail:
 	return -1;
 }
 
-int input_open(const char *path, struct tar_src *src, char *why,
-	       size_t why_len)
+int input_open(const char *path, struct tar_src *src, char *why, size_t why_len)
 {
 	_cleanup_close_ int in = -1, spool = -1;
 	_cleanup_free_ uint8_t *ibuf = NULL, *obuf = NULL;

@@ -37,9 +37,9 @@
 #include "order.h"
 #include "reader.h"
 
-#define MAX_THREADS	  256
-#define MAX_CHUNK_SIZE	  (256u << 20)
-#define MAX_PRIO_LIST	  (64u << 20)
+#define MAX_THREADS    256
+#define MAX_CHUNK_SIZE (256u << 20)
+#define MAX_PRIO_LIST  (64u << 20)
 
 enum command { CMD_CONVERT, CMD_LIST, CMD_VERIFY, CMD_EXTRACT };
 
@@ -227,35 +227,35 @@ static void parse_options(int argc, char **argv, struct options *o)
 		     "zstd:chunked");
 		die_usage();
 	}
-	int want = o->command == CMD_EXTRACT	  ? 2
+	int want = o->command == CMD_EXTRACT   ? 2
 		   : o->command == CMD_CONVERT ? 2
 					       : 1;
 
-	if (argc - optind != want) {
-		warn(argc - optind < want ? "missing operand"
-					  : "extra operand `%s'",
-		     argv[optind + want]);
+	if (argc - optind < want) {
+		warn("missing operand");
+		die_usage();
+	}
+	if (argc - optind > want) {
+		warn("extra operand `%s'", argv[optind + want]);
 		die_usage();
 	}
 }
 
 static void load_prioritize(struct options *o)
 {
-	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *text = NULL;
 	size_t len;
 	char why[256];
 
 	if (!o->prioritize)
 		return;
-	fd = open(o->prioritize, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || read_file_at(AT_FDCWD, o->prioritize, MAX_PRIO_LIST,
-				   &text, &len) < 0)
+	if (read_file_at(AT_FDCWD, o->prioritize, MAX_PRIO_LIST, &text, &len) <
+	    0)
 		die_errno("--prioritize: %s", o->prioritize);
 	if (memchr(text, '\0', len))
 		die("--prioritize: %s: a NUL byte in the list", o->prioritize);
 	if (order_read_prio_list(text, &o->conv.prio, &o->conv.n_prio, why,
-				sizeof(why)) < 0)
+				 sizeof(why)) < 0)
 		die("--prioritize: %s: %s", o->prioritize, why);
 }
 
@@ -363,8 +363,7 @@ static int cmd_verify(const struct options *o, const char *blob)
 	open_blob(&r, blob);
 	sha256_hex(r.toc_digest, d);
 	if (o->toc_digest && memcmp(want, r.toc_digest, SHA256_LEN))
-		die("%s: the TOC digest is %s, not %s", blob, d,
-		    o->toc_digest);
+		die("%s: the TOC digest is %s, not %s", blob, d, o->toc_digest);
 	if (sgz_verify(&r, why, sizeof(why)) < 0)
 		die("%s: %s", blob, why);
 	for (size_t i = 0; i < r.toc.n; i++) {

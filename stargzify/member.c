@@ -100,7 +100,9 @@ size_t footer_bytes(enum sgz_format format, uint64_t toc_off,
 {
 	/* An empty gzip member whose FEXTRA field holds the offset: written
 	 * by Go's gzip.Writer at NoCompression, so an empty stored block. */
-	static const uint8_t head[10] = { 0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff };
+	static const uint8_t head[10] = {
+		0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff
+	};
 	static const uint8_t tail[13] = { 1, 0, 0, 0xff, 0xff };
 	char extra[23];
 	size_t n = 0;

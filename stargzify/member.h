@@ -14,11 +14,11 @@ enum sgz_format {
 	SGZ_ZSTD_CHUNKED, /* zstd frames, TOC and footer in skippable frames */
 };
 
-#define ESTARGZ_FOOTER_SIZE 51
-#define STARGZ_FOOTER_SIZE  47
-#define ZSTD_FOOTER_SIZE    40 /* after an 8-byte skippable-frame header */
-#define FOOTER_MAX	    64
-#define ZSTD_CHUNKED_MAGIC  "GnUlInUx"
+#define ESTARGZ_FOOTER_SIZE  51
+#define STARGZ_FOOTER_SIZE   47
+#define ZSTD_FOOTER_SIZE     40 /* after an 8-byte skippable-frame header */
+#define FOOTER_MAX	     64
+#define ZSTD_CHUNKED_MAGIC   "GnUlInUx"
 #define ZSTD_SKIPPABLE_MAGIC 0x184D2A50u
 
 struct libdeflate_compressor;

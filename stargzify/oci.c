@@ -270,9 +270,9 @@ static struct json_object *convert_layer(const struct layout *in,
 	ann = json_tokener_parse(text);
 	free(text);
 	desc = json_object_new_object();
-	json_object_object_add(desc, "mediaType",
-			       json_object_new_string(
-				       facts_media_type(o->format)));
+	json_object_object_add(
+		desc, "mediaType",
+		json_object_new_string(facts_media_type(o->format)));
 	json_object_object_add(desc, "digest", json_object_new_string(d));
 	json_object_object_add(desc, "size",
 			       json_object_new_int64((int64_t)res.blob_size));
@@ -345,8 +345,8 @@ static int write_index(const struct layout *out, const char *digest,
 		snprintf(path, sizeof(path), "%s/oci-layout", out->dir);
 		if (access(path, F_OK) < 0 &&
 		    (outfile_open(&f, path) < 0 ||
-		     write_all(f.fd, "{\"imageLayoutVersion\":\"1.0.0\"}",
-			       30) < 0 ||
+		     write_all(f.fd, "{\"imageLayoutVersion\":\"1.0.0\"}", 30) <
+			     0 ||
 		     outfile_commit(&f) < 0)) {
 			warn_errno("%s", path);
 			r = -1;
@@ -412,8 +412,7 @@ static int convert_image(struct layout *in, struct layout *out,
 			     in->dir, i, mt ? mt : "(none)");
 			goto out;
 		}
-		desc = convert_layer(in, out, get_str(l, "digest"), o,
-				     diff_id);
+		desc = convert_layer(in, out, get_str(l, "digest"), o, diff_id);
 		if (!desc)
 			goto out;
 		json_object_array_add(new_layers, desc);

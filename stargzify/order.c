@@ -55,7 +55,7 @@ static struct order_entry *lookup(struct order *p, const char *key)
 }
 
 int order_index(struct order *p, const struct tar_src *src, bool build,
-	       char *why, size_t why_len)
+		char *why, size_t why_len)
 {
 	size_t cap = 0;
 	uint64_t off = 0;
@@ -95,8 +95,9 @@ int order_index(struct order *p, const struct tar_src *src, bool build,
 		struct order_entry *e = &p->entries[p->n_entries];
 
 		*e = (struct order_entry){ .header_off = h.header_off,
-					  .key = key };
-		if (h.type == '1' && !(e->link_key = tar_clean_name(h.linkname)))
+					   .key = key };
+		if (h.type == '1' &&
+		    !(e->link_key = tar_clean_name(h.linkname)))
 			goto oom;
 		size_t *slot = slot_for(p, key);
 
@@ -154,7 +155,7 @@ static int move_rec(struct order *p, const char *key, int depth)
 }
 
 int order_entries(struct order *p, char *const *prio, size_t n_prio,
-	       bool landmark)
+		  bool landmark)
 {
 	p->order = malloc((p->n_entries + 1) * sizeof(*p->order));
 	if (!p->order)
@@ -173,9 +174,9 @@ int order_entries(struct order *p, char *const *prio, size_t n_prio,
 			warn("--prioritize: %s is not in the layer", prio[i]);
 		free(key);
 	}
-	p->landmark = !landmark	 ? NULL
-		      : n_prio ? LANDMARK_PREFETCH
-			       : LANDMARK_NO_PREFETCH;
+	p->landmark = !landmark ? NULL
+		      : n_prio	? LANDMARK_PREFETCH
+				: LANDMARK_NO_PREFETCH;
 	if (p->landmark)
 		p->order[p->n_order++] = ORDER_LANDMARK;
 	for (size_t i = 0; i < p->n_entries; i++)
@@ -208,8 +209,8 @@ static int push_path(char ***paths, size_t *n, const char *s, size_t len)
 	return 0;
 }
 
-int order_read_prio_list(const char *text, char ***paths, size_t *n,
-			char *why, size_t why_len)
+int order_read_prio_list(const char *text, char ***paths, size_t *n, char *why,
+			 size_t why_len)
 {
 	size_t line = 0;
 
@@ -232,7 +233,8 @@ int order_read_prio_list(const char *text, char ***paths, size_t *n,
 		}
 		/* {"path": "..."} as the reference's JSON-lines records */
 		char *copy = strndup(s, len);
-		struct json_object *obj = copy ? json_tokener_parse(copy) : NULL;
+		struct json_object *obj =
+			copy ? json_tokener_parse(copy) : NULL;
 		struct json_object *path;
 
 		free(copy);

@@ -44,19 +44,19 @@ struct order {
  * replacing an earlier one of the same name; without, as crfs's streaming
  * writer (--format=stargz): every entry kept. A TOC is always dropped. */
 int order_index(struct order *p, const struct tar_src *src, bool build,
-	       char *why, size_t why_len);
+		char *why, size_t why_len);
 /* Orders the entries; prio is a list of paths (NULL for none); with
  * landmark false no landmark is written and prio must be NULL. Paths not
  * in the layer are reported through warn() and skipped, as the reference
  * with WithAllowPrioritizeNotFound. */
 int order_entries(struct order *p, char *const *prio, size_t n_prio,
-	       bool landmark);
+		  bool landmark);
 void order_free(struct order *p);
 
 /* Reads a --prioritize list: one path per line, or JSON lines with a
  * "path" member (the format of the reference's record-in tools). */
-int order_read_prio_list(const char *text, char ***paths, size_t *n,
-			char *why, size_t why_len);
+int order_read_prio_list(const char *text, char ***paths, size_t *n, char *why,
+			 size_t why_len);
 void order_free_prio_list(char **paths, size_t n);
 
 #endif

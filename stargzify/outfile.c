@@ -30,8 +30,7 @@ int outfile_open(struct outfile *o, const char *path)
 		dir[1] = '\0';
 	else if (slash)
 		*slash = '\0';
-	o->dirfd = open(slash ? dir : ".",
-			O_PATH | O_DIRECTORY | O_CLOEXEC);
+	o->dirfd = open(slash ? dir : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	free(dir);
 	if (o->dirfd < 0 || !*o->base) {
 		if (!*o->base)

@@ -14,7 +14,7 @@
 #include "order.h"
 #include "reader.h"
 
-#define READ_PIECE   (64u << 10)
+#define READ_PIECE (64u << 10)
 /* Larger chunks are refused: a hostile TOC must not make us allocate
  * gigabytes. The writers use 4 MiB by default. */
 #define MAX_CHUNK    (1u << 30)
@@ -26,8 +26,7 @@
 		return -1;                                                     \
 	} while (0)
 
-static int blob_read(struct sgz_reader *r, uint64_t off, void *buf,
-		     size_t len)
+static int blob_read(struct sgz_reader *r, uint64_t off, void *buf, size_t len)
 {
 	if (off > r->size || len > r->size - off) {
 		errno = EINVAL;
@@ -127,8 +126,7 @@ static int read_footer(struct sgz_reader *r, uint64_t *toc_len,
 	}
 	if (have == 51 && !parse_gzip_footer(end - 51, 51, &r->toc_offset))
 		r->format = SGZ_ESTARGZ;
-	else if (have >= 47 &&
-		 !parse_gzip_footer(end - 47, 47, &r->toc_offset))
+	else if (have >= 47 && !parse_gzip_footer(end - 47, 47, &r->toc_offset))
 		r->format = SGZ_STARGZ;
 	else
 		FAIL("no stargz, eStargz or zstd:chunked footer: not a "
@@ -191,8 +189,7 @@ static int inflate_toc(const uint8_t *z, size_t zlen, char **json,
 
 	if (tar_next(&src, &off, &h, twhy, sizeof(twhy)) <= 0) {
 		free(out);
-		FAIL("TOC member: %s",
-		     *twhy ? twhy : "no entry");
+		FAIL("TOC member: %s", *twhy ? twhy : "no entry");
 	}
 	bool ok = !strcmp(h.name, TOC_TAR_NAME) && h.type == '0' &&
 		  h.data_len <= TOC_MAX_JSON;
@@ -237,8 +234,8 @@ int sgz_open(struct sgz_reader *r, int fd, char *why, size_t why_len)
 	}
 	if (r->format == SGZ_ZSTD_CHUNKED) {
 		json = malloc(toc_raw ? toc_raw : 1);
-		size_t n = json ? ZSTD_decompress(json, toc_raw, z, toc_len)
-				: 0;
+		size_t n =
+			json ? ZSTD_decompress(json, toc_raw, z, toc_len) : 0;
 
 		free(z);
 		if (!json || ZSTD_isError(n) || n != toc_raw) {
@@ -300,8 +297,8 @@ ssize_t sgz_lookup(const struct sgz_reader *r, const char *path)
 
 /* Inflates the member at e->offset until chunk_size bytes are out: the
  * rest of the member (padding, the next headers) is never read. */
-int sgz_read_chunk(struct sgz_reader *r, size_t idx, uint8_t *buf,
-		   char *why, size_t why_len)
+int sgz_read_chunk(struct sgz_reader *r, size_t idx, uint8_t *buf, char *why,
+		   size_t why_len)
 {
 	const struct toc_entry *e = &r->toc.v[idx];
 	uint64_t off = e->offset, end = e->next_offset;
@@ -377,17 +374,15 @@ int sgz_read_chunk(struct sgz_reader *r, size_t idx, uint8_t *buf,
 				snprintf(why, why_len,
 					 "%s: the member at offset %llu holds "
 					 "%zu of %zu bytes",
-					 e->name,
-					 (unsigned long long)e->offset, have,
-					 want);
+					 e->name, (unsigned long long)e->offset,
+					 have, want);
 				goto out;
 			}
 			if (z != Z_OK && z != Z_STREAM_END) {
 				snprintf(why, why_len,
 					 "%s: corrupt gzip member at offset "
 					 "%llu: %s",
-					 e->name,
-					 (unsigned long long)e->offset,
+					 e->name, (unsigned long long)e->offset,
 					 zs.msg ? zs.msg : "inflate failed");
 				goto out;
 			}
@@ -419,8 +414,7 @@ static bool is_data(const struct toc_entry *e)
 /* The chunks of the file at idx, each checked, then its whole digest;
  * to fd if fd >= 0. Returns the index after its last chunk, or -1. */
 static ssize_t read_file(struct sgz_reader *r, size_t idx, int fd,
-			 uint8_t **buf, size_t *cap, char *why,
-			 size_t why_len)
+			 uint8_t **buf, size_t *cap, char *why, size_t why_len)
 {
 	const struct toc_entry *file = &r->toc.v[idx];
 	EVP_MD_CTX *h = EVP_MD_CTX_new();

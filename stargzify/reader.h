@@ -28,8 +28,8 @@ void sgz_close(struct sgz_reader *r);
 ssize_t sgz_lookup(const struct sgz_reader *r, const char *path);
 /* The data of entry idx (a "reg" or "chunk" entry with data) into buf,
  * which holds its chunk_size bytes; checked against its chunkDigest. */
-int sgz_read_chunk(struct sgz_reader *r, size_t idx, uint8_t *buf,
-		   char *why, size_t why_len);
+int sgz_read_chunk(struct sgz_reader *r, size_t idx, uint8_t *buf, char *why,
+		   size_t why_len);
 /* Every chunk and file digest; 0 when all match. */
 int sgz_verify(struct sgz_reader *r, char *why, size_t why_len);
 /* Writes the regular file at entry idx to fd, checking every digest. */

@@ -370,8 +370,7 @@ static int read_special(const struct tar_src *src, uint64_t off, int64_t size,
 	if (size < 0 || (uint64_t)size > TAR_MAX_SPECIAL)
 		FAIL("extended header at offset %llu is %lld bytes, over the "
 		     "%u-byte limit",
-		     (unsigned long long)off, (long long)size,
-		     TAR_MAX_SPECIAL);
+		     (unsigned long long)off, (long long)size, TAR_MAX_SPECIAL);
 	buf = malloc((size_t)size + 1);
 	if (!buf)
 		FAIL("out of memory");
@@ -512,8 +511,8 @@ static int next_entry(const struct tar_src *src, uint64_t *off,
 				p.pax = data;
 				p.pax_len = len;
 			} else {
-				char **dst = t == 'L' ? &p.long_name
-						      : &p.long_link;
+				char **dst =
+					t == 'L' ? &p.long_name : &p.long_link;
 				free(*dst);
 				*dst = data; /* cut at its first NUL */
 			}
@@ -522,8 +521,7 @@ static int next_entry(const struct tar_src *src, uint64_t *off,
 		}
 		*h = cur;
 		h->header_off = start;
-		if (p.pax &&
-		    merge_pax(h, p.pax, p.pax_len, why, why_len) < 0) {
+		if (p.pax && merge_pax(h, p.pax, p.pax_len, why, why_len) < 0) {
 			pending_free(&p);
 			return -1;
 		}
@@ -592,12 +590,17 @@ void tar_header_free(struct tar_header *h)
 	free(h->linkname);
 	free(h->uname);
 	free(h->gname);
-	for (size_t i = 0; i < h->n_xattrs; i++) {
-		free(h->xattrs[i].key);
-		free(h->xattrs[i].value);
-	}
-	free(h->xattrs);
+	tar_xattrs_free(h->xattrs, h->n_xattrs);
 	memset(h, 0, sizeof(*h));
+}
+
+void tar_xattrs_free(struct tar_xattr *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(x[i].key);
+		free(x[i].value);
+	}
+	free(x);
 }
 
 bool tar_name_is_unsafe(const char *name)
@@ -672,7 +675,10 @@ void tar_ustar_file_header(uint8_t block[TAR_BLOCK], const char *name,
 	put_octal(block + F_SIZE, 12, size);
 	put_octal(block + F_MTIME, 12, 0);
 	block[F_TYPE] = '0';
-	memcpy(block + F_MAGIC, "ustar\0" "00", 8);
+	memcpy(block + F_MAGIC,
+	       "ustar\0"
+	       "00",
+	       8);
 	put_octal(block + F_DEVMAJOR, 8, 0);
 	put_octal(block + F_DEVMINOR, 8, 0);
 	memset(block + F_CHKSUM, ' ', 8);

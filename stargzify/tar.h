@@ -39,7 +39,7 @@ struct tar_header {
 	int64_t mode, uid, gid, devmajor, devminor;
 	int64_t size; /* the header's size (payload only for '0') */
 	int64_t mtime_sec;
-	int32_t mtime_nsec; /* 0..999999999 */
+	int32_t mtime_nsec;	  /* 0..999999999 */
 	struct tar_xattr *xattrs; /* SCHILY.xattr.* records, sorted by key */
 	size_t n_xattrs;
 
@@ -56,6 +56,7 @@ struct tar_header {
 int tar_next(const struct tar_src *src, uint64_t *off, struct tar_header *h,
 	     char *why, size_t why_len);
 void tar_header_free(struct tar_header *h);
+void tar_xattrs_free(struct tar_xattr *x, size_t n);
 
 /* A name no extractor should be handed: empty, absolute, or with a ".."
  * component. */

@@ -9,8 +9,9 @@
 #include "toc.h"
 
 static const char *const type_names[] = {
-	[TOC_DIR] = "dir",	   [TOC_REG] = "reg",	  [TOC_SYMLINK] = "symlink",
-	[TOC_HARDLINK] = "hardlink", [TOC_CHAR] = "char", [TOC_BLOCK] = "block",
+	[TOC_DIR] = "dir",	   [TOC_REG] = "reg",
+	[TOC_SYMLINK] = "symlink", [TOC_HARDLINK] = "hardlink",
+	[TOC_CHAR] = "char",	   [TOC_BLOCK] = "block",
 	[TOC_FIFO] = "fifo",	   [TOC_CHUNK] = "chunk",
 };
 
@@ -44,11 +45,7 @@ void toc_free(struct toc *t)
 		free(e->linkname);
 		free(e->uname);
 		free(e->gname);
-		for (size_t j = 0; j < e->n_xattrs; j++) {
-			free(e->xattrs[j].key);
-			free(e->xattrs[j].value);
-		}
-		free(e->xattrs);
+		tar_xattrs_free(e->xattrs, e->n_xattrs);
 	}
 	free(t->v);
 	memset(t, 0, sizeof(*t));
@@ -178,8 +175,9 @@ void toc_write_go_string(FILE *out, const char *str, size_t len)
 
 static void base64(FILE *out, const uint8_t *v, size_t len)
 {
-	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
-				"vwxyz0123456789+/";
+	static const char a[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+		"vwxyz0123456789+/";
 
 	putc('"', out);
 	for (size_t i = 0; i < len; i += 3) {
@@ -257,7 +255,9 @@ static void write_entry(FILE *out, const struct toc_entry *e, const char *ind,
 	char d[72];
 	const char *sep = "";
 
-#define KEY(k) fprintf(out, "%s%s%s\"" k "\":%s", sep, nl, ind, *nl ? " " : ""), sep = ","
+#define KEY(k)                                                                 \
+	fprintf(out, "%s%s%s\"" k "\":%s", sep, nl, ind, *nl ? " " : ""),      \
+		sep = ","
 	KEY("name");
 	toc_write_go_string(out, e->name, strlen(e->name));
 	KEY("type");
@@ -548,8 +548,8 @@ static int check_entries(struct toc *t, uint64_t toc_offset, char *why,
 		if (e->chunk_size == 0) /* the last chunk: the rest */
 			e->chunk_size = left;
 		if (e->chunk_size > left)
-			BAD("entry %zu (%s): chunk past the end of the file",
-			    i, e->name);
+			BAD("entry %zu (%s): chunk past the end of the file", i,
+			    e->name);
 		covered += e->chunk_size;
 		if (e->offset <= last_offset && last_offset)
 			BAD("entry %zu (%s): offset %llu is not after %llu", i,
@@ -577,8 +577,8 @@ static int check_entries(struct toc *t, uint64_t toc_offset, char *why,
 	return 0;
 }
 
-int toc_parse(const char *json, size_t len, uint64_t toc_offset,
-	      struct toc *t, char *why, size_t why_len)
+int toc_parse(const char *json, size_t len, uint64_t toc_offset, struct toc *t,
+	      char *why, size_t why_len)
 {
 	struct json_tokener *tok = json_tokener_new_ex(8);
 	struct json_object *root, *entries, *version;
@@ -602,8 +602,7 @@ int toc_parse(const char *json, size_t len, uint64_t toc_offset,
 		if (!strchr(" \t\r\n", json[end])) {
 			json_object_put(root);
 			json_tokener_free(tok);
-			BAD("TOC JSON: data after the object at byte %zu",
-			    end);
+			BAD("TOC JSON: data after the object at byte %zu", end);
 		}
 	}
 	json_tokener_free(tok);
@@ -624,8 +623,8 @@ int toc_parse(const char *json, size_t len, uint64_t toc_offset,
 	for (size_t i = 0; i < n; i++) {
 		struct toc_entry *e = toc_add(t);
 
-		if (!e || parse_entry(json_object_array_get_idx(entries, i),
-				      e) < 0) {
+		if (!e ||
+		    parse_entry(json_object_array_get_idx(entries, i), e) < 0) {
 			json_object_put(root);
 			toc_free(t);
 			BAD("TOC JSON: entry %zu is malformed", i);

@@ -74,8 +74,8 @@ void toc_write_go_string(FILE *out, const char *s, size_t len);
 /* Parses and checks a TOC read from a blob: known types, safe names,
  * chunk lists that cover each file exactly, offsets increasing and below
  * toc_offset. Fills next_offset. */
-int toc_parse(const char *json, size_t len, uint64_t toc_offset,
-	      struct toc *t, char *why, size_t why_len);
+int toc_parse(const char *json, size_t len, uint64_t toc_offset, struct toc *t,
+	      char *why, size_t why_len);
 
 void sha256_hex(const uint8_t d[SHA256_LEN], char out[72]);
 int parse_sha256(const char *s, uint8_t d[SHA256_LEN]);

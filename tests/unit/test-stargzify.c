@@ -74,8 +74,8 @@ static void test_headers(void)
 
 static void test_names(void)
 {
-	static const char *const unsafe[] = { "", "/etc", "..", "a/../b",
-					      "a/..", "../x" };
+	static const char *const unsafe[] = { "",	"/etc", "..",
+					      "a/../b", "a/..", "../x" };
 	static const char *const safe[] = { "a", "./a/", "a..b", "...", "./" };
 
 	for (size_t i = 0; i < sizeof(unsafe) / sizeof(*unsafe); i++)
@@ -131,7 +131,8 @@ static void test_json(void)
 
 	ok(parse_sha256("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b"
 			"934ca495991b7852b855",
-			d) == 0 && d[0] == 0xe3,
+			d) == 0 &&
+		   d[0] == 0xe3,
 	   "sha256 digest parsed");
 	ok(parse_sha256("sha256:E3B0", d) < 0, "short or uppercase refused");
 }
@@ -160,16 +161,19 @@ static void test_toc_parse(void)
 	toc_free(&t);
 
 	static const char *const bad[] = {
-		"{\"version\":1,\"entries\":[{\"name\":\"../x\",\"type\":\"dir\"}]}",
+		"{\"version\":1,\"entries\":[{\"name\":\"../"
+		"x\",\"type\":\"dir\"}]}",
 		"{\"version\":1,\"entries\":[{\"name\":\"a\",\"type\":\"reg\","
 		"\"size\":10,\"offset\":5}],\"x\":1} trailing",
 		"{\"version\":1,\"entries\":[{\"name\":\"a\",\"type\":\"reg\","
 		"\"size\":10,\"offset\":500}]}",
 		"{\"version\":1,\"entries\":[{\"name\":\"a\",\"type\":\"reg\","
 		"\"size\":10,\"offset\":5,\"chunkSize\":4}]}",
-		"{\"version\":1,\"entries\":[{\"name\":\"a\",\"type\":\"chunk\","
+		"{\"version\":1,\"entries\":[{\"name\":\"a\",\"type\":"
+		"\"chunk\","
 		"\"offset\":5}]}",
-		"{\"version\":1,\"entries\":[{\"name\":\"a\",\"type\":\"bogus\"}]}",
+		"{\"version\":1,\"entries\":[{\"name\":\"a\",\"type\":"
+		"\"bogus\"}]}",
 		"{\"version\":1,\"entries\":[{\"name\":\"a\",\"type\":\"reg\","
 		"\"xattrs\":{\"k\":\"!!\"}}]}",
 	};
@@ -185,10 +189,16 @@ static void test_footers(void)
 	uint8_t f[FOOTER_MAX];
 
 	is_int(footer_bytes(SGZ_ESTARGZ, 0x19f, 0, 0, f), 51, "eStargz 51");
-	ok(!memcmp(f + 10, "\x1a\x00SG\x16\x00" "000000000000019fSTARGZ", 28),
+	ok(!memcmp(f + 10,
+		   "\x1a\x00SG\x16\x00"
+		   "000000000000019fSTARGZ",
+		   28),
 	   "eStargz subfield SG with the hex offset");
 	is_int(footer_bytes(SGZ_STARGZ, 0x19f, 0, 0, f), 47, "stargz 47");
-	ok(!memcmp(f + 10, "\x16\x00" "000000000000019fSTARGZ", 24),
+	ok(!memcmp(f + 10,
+		   "\x16\x00"
+		   "000000000000019fSTARGZ",
+		   24),
 	   "crfs extra field without a subfield header");
 	is_int(footer_bytes(SGZ_ZSTD_CHUNKED, 8, 2, 3, f), 48, "zstd 8+40");
 	ok(!memcmp(f, "\x50\x2a\x4d\x18\x28\0\0\0\x08", 9) &&
@@ -202,7 +212,7 @@ static void test_prio_list(void)
 	size_t n;
 
 	ok(order_read_prio_list("a/b\n\n{\"path\": \"c\"}\r\n./d\n", &p, &n,
-			       why, sizeof(why)) == 0 &&
+				why, sizeof(why)) == 0 &&
 		   n == 3,
 	   "three paths, plain and JSON lines");
 	if (n == 3) {
@@ -211,8 +221,8 @@ static void test_prio_list(void)
 		is_str(p[2], "./d", "kept as written");
 	}
 	order_free_prio_list(p, n);
-	ok(order_read_prio_list("{\"nopath\": 1}\n", &p, &n, why,
-			       sizeof(why)) < 0,
+	ok(order_read_prio_list("{\"nopath\": 1}\n", &p, &n, why, sizeof(why)) <
+		   0,
 	   "a record without path refused: %s", why);
 }
 
