@@ -621,3 +621,54 @@ check_sandbox() {
 		[ "$rss1" -le $((rss0 + 1024)) ]
 	fi
 }
+
+@test "valgrind: no memory error and no definite leak under load, both directions and the API" {
+	require_sandbox
+	command -v valgrind >/dev/null || skip "valgrind is not installed"
+	if ldd "$S4" | grep -q libasan; then
+		skip "the SANITIZE=1 build runs under AddressSanitizer instead"
+	fi
+	ns_start
+	mkfifo "$T/exit"
+	exec {keep}<>"$T/exit"
+	# no --enable-seccomp: valgrind makes system calls of its own
+	"${RUN[@]}" valgrind --quiet --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite --log-file="$T/valgrind.log" \
+		"$S4" -c --api-socket="$T/api.sock" --ready-fd=3 --exit-fd=4 \
+		"$NS" tap0 3>"$T/ready" 4<"$T/exit" {keep}>&- >"$T/out" 2>&1 &
+	SLIRP=$!
+	WAIT_SECONDS=60 wait_for_file "$T/ready"
+	[[ $(cat "/proc/$SLIRP/comm") == memcheck* ]] # really under valgrind
+	make_blob 3000000
+	# namespace -> host: a large fetch, then 100 small connections
+	host_server 127.0.0.1 18120 "$T/blob"
+	run in_ns "$PY" "$T/netkit" fetch 10.0.2.2 18120
+	[ "$output" = "$BLOB" ]
+	run in_ns "$PY" "$T/netkit" fetch 10.0.2.2 18120 100
+	[ "$output" = "$BLOB" ]
+	# host -> namespace through an API forward, and the API itself
+	in_ns_bg "$PY" "$T/netkit" serve 0.0.0.0 80 "$T/blob"
+	run api '{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_addr":"127.0.0.1","host_port":18121,"guest_port":80}}'
+	[ "$output" = '{"return":{"id":1}}' ]
+	WAIT_SECONDS=30 wait_until "${RUN[@]}" "$PY" "$T/netkit" connect 127.0.0.1 18121
+	run "${RUN[@]}" "$PY" "$T/netkit" fetch 127.0.0.1 18121
+	[ "$output" = "$BLOB" ]
+	run api '{"execute":"list_hostfwd"}'
+	run api '{"execute":"remove_hostfwd","arguments":{"id":1}}'
+	[ "$output" = '{"return":{}}' ]
+	run api '{"execute":"nonsense"}'
+	# a hangup on the exit fd: a normal exit, so valgrind checks for leaks
+	# (the servers hold the FIFO's write end too: they go first)
+	local p
+	for p in "${SERVERS[@]}"; do
+		kill "$p" && wait "$p" 2>/dev/null || true
+	done
+	SERVERS=()
+	exec {keep}>&-
+	local rc=0
+	wait_pid "$SLIRP" || rc=$?
+	SLIRP=
+	cat "$T/valgrind.log"
+	[ "$rc" -eq 0 ]
+	! grep -q 'ERROR SUMMARY: [1-9]' "$T/valgrind.log"
+}

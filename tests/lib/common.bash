@@ -42,10 +42,10 @@ set_subuid() { printf '%b' "$1" > /etc/subuid; }
 set_subgid() { printf '%b' "$1" > /etc/subgid; }
 
 
-# wait_until CMD...: until CMD succeeds, at most 5 s.
+# wait_until CMD...: until CMD succeeds, at most 5 s (WAIT_SECONDS).
 wait_until() {
 	local i
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < ${WAIT_SECONDS:-5} * 10; i++)); do
 		"$@" && return 0
 		sleep 0.1
 	done
