@@ -30,7 +30,7 @@ _overlay_session()
 		fi
 	done
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '--keep= --resume= --force --net --bind= --tmpfs=
+		COMPREPLY=($(compgen -W '--keep= --resume= --force --net --root --bind= --tmpfs=
 			--changes= --export-layer= --json --verbose --help
 			--version' -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace

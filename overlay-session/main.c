@@ -21,10 +21,12 @@
 
 #include "changes.h"
 #include "cleanup.h"
+#include "helper.h"
 #include "log.h"
 #include "lower.h"
 #include "mountinfo.h"
 #include "layout.h"
+#include "rootfs.h"
 #include "session.h"
 #include "state.h"
 
@@ -35,7 +37,7 @@ enum mode { MODE_RUN, MODE_CHANGES, MODE_EXPORT };
 struct options {
 	enum mode mode;
 	const char *keep, *resume, *dir;
-	bool json, force, net;
+	bool json, force, net, root;
 	struct plan extra; /* --bind, --tmpfs */
 	char **command;
 };
@@ -60,6 +62,10 @@ static void usage(FILE *out)
 		"changed\n"
 		"  -n, --net              a network namespace of its own, "
 		"with slirp4netns\n"
+		"  -R, --root             be root inside, with the subordinate "
+		"ids, and\n"
+		"                         change any file (become-root, "
+		"fuse-overlayfs)\n"
 		"  -b, --bind=SRC[:DST]   pass the host's SRC through at DST, "
 		"writable\n"
 		"  -t, --tmpfs=DIR        an empty tmpfs at DIR\n"
@@ -85,6 +91,7 @@ static const struct option longopts[] = {
 	{ "resume", required_argument, NULL, 'r' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "net", no_argument, NULL, 'n' },
+	{ "root", no_argument, NULL, 'R' },
 	{ "bind", required_argument, NULL, 'b' },
 	{ "tmpfs", required_argument, NULL, 't' },
 	{ "changes", required_argument, NULL, 'c' },
@@ -120,7 +127,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "+k:r:fnb:t:c:e:jvhV", longopts,
+	while ((c = getopt_long(argc, argv, "+k:r:fnRb:t:c:e:jvhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -134,6 +141,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'n':
 			o->net = true;
+			break;
+		case 'R':
+			o->root = true;
 			break;
 		case 'b':
 			add_bind(o, optarg);
@@ -223,6 +233,62 @@ static void check_outside(const struct plan *p, const char *dir)
 			   real, u->path, u->path);
 }
 
+/* --root overlays all of / but what passes through: the session's
+ * directory must be in one of those, or it would be its own lower. */
+static void check_passed_through(const char *dir)
+{
+	char real[PATH_MAX];
+
+	if (!realpath(dir, real))
+		die_errno("`%s'", dir);
+	for (size_t i = 0; plan_passthrough[i]; i++) {
+		size_t n = strlen(plan_passthrough[i]);
+
+		if (!strncmp(real, plan_passthrough[i], n) && real[n] == '/')
+			return;
+	}
+	die_status(EXIT_SETUP,
+		   "with --root the session overlays all of /: keep `%s' "
+		   "under /dev/shm or /run (passed through) instead",
+		   real);
+}
+
+/* --root as a user: the same command again as root of a user namespace
+ * with the caller's subordinate ids, made by become-root. */
+static void reexec_as_root(char **argv)
+{
+	char self[PATH_MAX], br[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	size_t argc = 0;
+
+	if (!helper_exists(ROOTFS_DAEMON))
+		die_status(EXIT_SETUP,
+			   "--root needs %s (apt-get install fuse-overlayfs)",
+			   ROOTFS_DAEMON);
+	if (!helper_exists("become-root"))
+		die_status(EXIT_SETUP, "--root needs become-root, from this "
+				       "suite, next to overlay-session or in "
+				       "PATH");
+	if (n <= 0)
+		die_errno("cannot find this program");
+	self[n] = '\0';
+	while (argv[argc])
+		argc++;
+	char **args = calloc(argc + 5, sizeof(*args));
+
+	if (!args)
+		die("out of memory");
+	helper_path("become-root", br, sizeof(br));
+	args[0] = br;
+	args[1] = "--mount";
+	args[2] = "--";
+	args[3] = self;
+	for (size_t i = 1; i < argc; i++)
+		args[3 + i] = argv[i];
+	execvp(br, args);
+	die_errno("cannot run `%s'", br);
+}
+
 /* Where the caller writes, which the session must be able to capture:
  * its home, its working directory, $TMPDIR, and the shared temporary
  * directories. */
@@ -255,14 +321,23 @@ static int run(struct options *o)
 	char *anchors[ANCHORS_MAX + 1];
 	int status;
 
-	if (mountinfo_load(&m) < 0)
-		die_errno("cannot read /proc/self/mountinfo");
-	anchors_find(anchors, ANCHORS_MAX);
-	if (plan_build(&plan, &m, (const char *const *)anchors, getuid()) < 0)
-		return EXIT_SETUP;
-	for (size_t i = 0; anchors[i]; i++)
-		free(anchors[i]);
-	mountinfo_free(&m);
+	if (o->root) {
+		/* fuse-overlayfs is the whole tree; the kernel's file
+		 * systems pass through */
+		memset(&plan, 0, sizeof(plan));
+		for (size_t i = 0; plan_passthrough[i]; i++)
+			plan_add(&plan, UNIT_PASS, plan_passthrough[i], NULL);
+	} else {
+		if (mountinfo_load(&m) < 0)
+			die_errno("cannot read /proc/self/mountinfo");
+		anchors_find(anchors, ANCHORS_MAX);
+		if (plan_build(&plan, &m, (const char *const *)anchors,
+			       getuid()) < 0)
+			return EXIT_SETUP;
+		for (size_t i = 0; anchors[i]; i++)
+			free(anchors[i]);
+		mountinfo_free(&m);
+	}
 	for (size_t i = 0; i < o->extra.n; i++)
 		plan_add(&plan, o->extra.v[i].kind, o->extra.v[i].path,
 			 o->extra.v[i].source);
@@ -273,7 +348,10 @@ static int run(struct options *o)
 		if (o->keep && mkdir(dir, 0700) < 0 && errno != EEXIST)
 			die_status(EXIT_SETUP, "cannot create `%s': %s", dir,
 				   strerror(errno));
-		check_outside(&plan, dir);
+		if (o->root)
+			check_passed_through(dir);
+		else
+			check_outside(&plan, dir);
 		if (state_open(&st, dir, o->keep != NULL) < 0)
 			return EXIT_SETUP;
 		state = &st;
@@ -295,6 +373,8 @@ static int run(struct options *o)
 		for (size_t i = 0; i < plan.n; i++)
 			if (plan.v[i].kind == UNIT_OVERLAY)
 				state_key(state, plan.v[i].path);
+		if (o->root)
+			state_key(state, "/");
 		if (state_save(state) < 0)
 			return EXIT_SETUP;
 	}
@@ -307,6 +387,7 @@ static int run(struct options *o)
 			.argv = o->command[0] ? o->command : shell_argv,
 			.cwd = getcwd(cwd, sizeof(cwd)),
 			.net = o->net,
+			.root = o->root,
 		};
 
 		debug("%zu units in the session's tree", plan.n);
@@ -345,6 +426,8 @@ int main(int argc, char **argv)
 		return ret ? 1 : 0;
 	case MODE_RUN:
 		log_set_die_status(EXIT_SETUP);
+		if (o.root && getuid() != 0)
+			reexec_as_root(argv);
 		ret = run(&o);
 		plan_free(&o.extra);
 		return ret;

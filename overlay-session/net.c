@@ -8,29 +8,10 @@
 #include <unistd.h>
 
 #include "fd.h"
+#include "helper.h"
 #include "io.h"
 #include "log.h"
 #include "net.h"
-
-/* Our slirp4netns when installed side by side, else PATH's. */
-static void find_slirp(char *out, size_t len)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (n > 0) {
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			snprintf(out, len, "%.*s/slirp4netns",
-				 (int)(slash - self), self);
-			if (access(out, X_OK) == 0)
-				return;
-		}
-	}
-	snprintf(out, len, "slirp4netns");
-}
 
 int net_start(struct net *n, pid_t pid)
 {
@@ -45,7 +26,7 @@ int net_start(struct net *n, pid_t pid)
 		warn_errno("pipe");
 		return -1;
 	}
-	find_slirp(bin, sizeof(bin));
+	helper_path("slirp4netns", bin, sizeof(bin));
 	snprintf(pidarg, sizeof(pidarg), "%d", (int)pid);
 	n->pid = fork();
 	if (n->pid < 0) {

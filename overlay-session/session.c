@@ -18,6 +18,7 @@
 #include "io.h"
 #include "log.h"
 #include "net.h"
+#include "rootfs.h"
 #include "session.h"
 #include "syncpipe.h"
 
@@ -253,39 +254,62 @@ static int bind_resolv_conf(int root, int storage)
 	return 0;
 }
 
-_Noreturn static void child(const struct session *s, uid_t uid, gid_t gid,
-			    pid_t parent, struct sync_pipe *up,
-			    struct sync_pipe *go)
+/* Tell the parent c, and wait for its go-ahead. */
+static int handshake(struct sync_pipe *up, struct sync_pipe *go, char c)
 {
 	char byte;
 
-	_cleanup_close_ int root = -1, storage = -1;
+	return sync_pipe_signal(up, c) < 0 || sync_pipe_wait(go, &byte) < 0 ||
+			       byte != 'G'
+		       ? -1
+		       : 0;
+}
 
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | (s->net ? CLONE_NEWNET : 0)) <
-	    0) {
+_Noreturn static void child(const struct session *s, uid_t uid, gid_t gid,
+			    pid_t parent, struct sync_pipe *up,
+			    struct sync_pipe *go, int fuse_fd)
+{
+	_cleanup_close_ int root = -1, storage = -1;
+	/* --root: already root of become-root's user namespace */
+	int user = s->root ? 0 : CLONE_NEWUSER;
+
+	if (unshare(user | CLONE_NEWNS | (s->net ? CLONE_NEWNET : 0)) < 0) {
 		warn_errno("cannot create a user and mount namespace (are "
 			   "unprivileged user namespaces allowed? "
 			   "kernel.unprivileged_userns_clone, "
 			   "user.max_user_namespaces)");
 		_exit(EXIT_SETUP);
 	}
-	if (map_self(uid, gid) < 0) {
+	if (!s->root && map_self(uid, gid) < 0) {
 		warn_errno("cannot write the id maps of the session");
 		_exit(EXIT_SETUP);
 	}
 	/* With --net the parent starts slirp4netns for our namespaces now,
 	 * and says when the network is up. */
-	if (s->net && (sync_pipe_signal(up, 'N') < 0 ||
-		       sync_pipe_wait(go, &byte) < 0 || byte != 'G'))
+	if (s->net && handshake(up, go, 'N') < 0)
 		_exit(EXIT_SETUP);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		warn_errno("cannot make the mounts private");
 		_exit(EXIT_SETUP);
 	}
-	root = new_tmpfs("the session's root");
+	if (s->root) {
+		/* The parent starts the daemon once the mount exists; the
+		 * fd then must be the daemon's alone, so that its death ends
+		 * the connection instead of hanging the session. */
+		root = rootfs_mount(fuse_fd);
+		close_quietly(fuse_fd);
+		if (root < 0 || handshake(up, go, 'M') < 0)
+			_exit(EXIT_SETUP);
+	} else {
+		root = new_tmpfs("the session's root");
+	}
 	if (root < 0)
 		_exit(EXIT_SETUP);
-	if (s->state) {
+	if (s->root) {
+		/* no overlays (the daemon has the upper): room for the
+		 * session's own files only, such as its resolv.conf */
+		storage = new_tmpfs("the session's files");
+	} else if (s->state) {
 		/* Opened again from inside: overlayfs takes an upper only from
 		 * a mount of the namespace it is mounted in, and the state's
 		 * fd was opened in the caller's. */
@@ -330,6 +354,49 @@ static void forward(int sig)
 		kill(session_pid, sig);
 }
 
+/* --root: /dev/fuse, and the storage of the upper: the kept session's
+ * directory (base: its real path), or a tmpfs the daemon mounts at
+ * ROOTFS_TMP_BASE for itself. */
+static void prepare_root(const struct session *s, int *fuse_fd, int *storage,
+			 const char **key, char *base)
+{
+	*fuse_fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (*fuse_fd < 0)
+		die_errno("--root needs /dev/fuse");
+	if (s->state) {
+		*key = state_key(s->state, "/");
+		*storage =
+			open(s->state->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (!realpath(s->state->dir, base))
+			die_errno("`%s'", s->state->dir);
+	} else {
+		*key = "root";
+		*storage = new_tmpfs("the session's changes");
+		snprintf(base, PATH_MAX, "%s", ROOTFS_TMP_BASE);
+	}
+	if (*storage < 0)
+		die_errno("cannot open the session's storage");
+	char upper[96], work[96], seed[96];
+
+	snprintf(upper, sizeof(upper), "upper/%s", *key);
+	snprintf(work, sizeof(work), "work/%s", *key);
+	snprintf(seed, sizeof(seed), "seed/%s", *key);
+	if ((mkdirat(*storage, "upper", 0755) < 0 && errno != EEXIST) ||
+	    (mkdirat(*storage, "work", 0700) < 0 && errno != EEXIST) ||
+	    (mkdirat(*storage, "seed", 0755) < 0 && errno != EEXIST) ||
+	    (mkdirat(*storage, upper, 0755) < 0 && errno != EEXIST) ||
+	    (mkdirat(*storage, work, 0700) < 0 && errno != EEXIST) ||
+	    (mkdirat(*storage, seed, 0755) < 0 && errno != EEXIST))
+		die_errno("cannot create the session's upper");
+	int seeded = rootfs_seed_locks(*storage, *key);
+
+	if (seeded < 0)
+		die_errno("cannot prepare the lock files in the upper");
+	debug("%d lock files only the real root can read: made again in a "
+	      "layer above /",
+	      seeded);
+}
+
 int session_run(const struct session *s)
 {
 	uid_t uid = getuid();
@@ -338,11 +405,16 @@ int session_run(const struct session *s)
 	struct sigaction sa = { .sa_handler = forward };
 	struct sync_pipe up = SYNC_PIPE_INIT, go = SYNC_PIPE_INIT;
 	struct net net = { .pid = -1, .exit_wr = -1 };
-	int status;
-	pid_t pid;
+	int status, fuse_fd = -1, storage = -1;
+	const char *key = NULL;
+	char base[PATH_MAX];
+	pid_t pid, daemon = -1;
 
-	if (s->net && (sync_pipe_open(&up) < 0 || sync_pipe_open(&go) < 0))
+	if ((s->net || s->root) &&
+	    (sync_pipe_open(&up) < 0 || sync_pipe_open(&go) < 0))
 		die_errno("pipe");
+	if (s->root)
+		prepare_root(s, &fuse_fd, &storage, &key, base);
 	/* A terminal's ^C reaches the whole process group: the session gets
 	 * it from the terminal, not twice. */
 	signal(SIGINT, SIG_IGN);
@@ -364,25 +436,35 @@ int session_run(const struct session *s)
 		signal(SIGUSR2, SIG_DFL);
 		sync_pipe_close_rd(&up);
 		sync_pipe_close_wr(&go);
-		child(s, uid, gid, self, &up, &go);
+		child(s, uid, gid, self, &up, &go, fuse_fd);
 	}
 	session_pid = pid;
-	if (s->net) {
+	if (s->net || s->root) {
 		char byte;
 
 		sync_pipe_close_wr(&up);
 		sync_pipe_close_rd(&go);
 		/* The child is in its namespaces once it says so; if it
 		 * failed, it is gone and the wait fails. */
-		if (sync_pipe_wait(&up, &byte) == 0 && byte == 'N' &&
+		if (s->net && sync_pipe_wait(&up, &byte) == 0 && byte == 'N' &&
 		    net_start(&net, pid) == 0)
+			sync_pipe_signal(&go, 'G');
+		/* --root: the fuse mount exists; serve it */
+		if (s->root && sync_pipe_wait(&up, &byte) == 0 && byte == 'M' &&
+		    (daemon = rootfs_daemon_start(
+			     fuse_fd, s->state ? -1 : storage, base, key)) > 0)
 			sync_pipe_signal(&go, 'G');
 		sync_pipe_close(&up);
 		sync_pipe_close(&go);
 	}
+	if (fuse_fd >= 0)
+		close_quietly(fuse_fd);
+	if (storage >= 0)
+		close_quietly(storage);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			die_errno("waitpid");
+	rootfs_daemon_stop(daemon);
 	net_stop(&net);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);

@@ -16,6 +16,10 @@ struct session {
 	char *const *argv;
 	const char *cwd;
 	bool net; /* a network namespace of its own, with slirp4netns */
+	/* --root: we are root in a user namespace with subordinate ids
+	 * (become-root's); the root is fuse-overlayfs (rootfs.h), plan holds
+	 * only the pass-through and --bind/--tmpfs units. */
+	bool root;
 };
 
 /* Fork the session, wait for it and return its exit status (128+N for a

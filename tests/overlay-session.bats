@@ -31,7 +31,7 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 @test "--help and --version" {
 	run "$OS" --help
 	[ "$status" -eq 0 ]
-	for opt in --keep --resume --force --net --bind --tmpfs --changes \
+	for opt in --keep --resume --force --net --root --bind --tmpfs --changes \
 		--export-layer --json --verbose --help --version; do
 		[[ $output == *"$opt"* ]] || { echo "missing $opt"; false; }
 	done
@@ -232,4 +232,93 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	[ "${lines[2]}" != "$(readlink /proc/self/ns/net)" ]
 	[ "${lines[3]}" = "from the host" ]
 	! pgrep -u "$SANDBOX_UID" -x slirp4netns
+}
+
+# A package of one program and one config file, with a postinst.
+make_deb() {
+	mkdir -p "$T/pkg/DEBIAN" "$T/pkg/usr/bin" "$T/pkg/etc"
+	printf 'Package: rtb-hello\nVersion: 1.0\nArchitecture: all\nMaintainer: t <t@invalid.example>\nDescription: test package\n' \
+		> "$T/pkg/DEBIAN/control"
+	printf '#!/bin/sh\necho hello from rtb-hello\n' > "$T/pkg/usr/bin/rtb-hello"
+	chmod 755 "$T/pkg/usr/bin/rtb-hello"
+	echo conf > "$T/pkg/etc/rtb-hello.conf"
+	printf '#!/bin/sh\nmkdir -p /var/lib/rtb-hello\n' > "$T/pkg/DEBIAN/postinst"
+	chmod 755 "$T/pkg/DEBIAN/postinst"
+	dpkg-deb --root-owner-group -b "$T/pkg" "$T/hello.deb" >/dev/null
+	chmod 644 "$T/hello.deb"
+}
+
+@test "--root: root inside with the subordinate ids, dpkg -i works, the host is untouched" {
+	require_sandbox
+	command -v fuse-overlayfs >/dev/null || skip "fuse-overlayfs is not installed"
+	make_deb
+	local before
+	before=$(mounts_now)
+	run os --root -- sh -c "
+		id -u; cut -f1-3 /proc/self/uid_map | tr -s ' ' | tr '\n' ';'; echo
+		dpkg -i $T/hello.deb >/dev/null && rtb-hello &&
+		dpkg-query -W -f='\${Status}\n' rtb-hello && test -d /var/lib/rtb-hello &&
+		echo changed >> /etc/hostname && touch /usr/bin/rtb-touched && echo ok"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0 ]
+	[[ ${lines[1]} == " 0 $SANDBOX_UID 1; 1 200000 65536;"* ]]
+	[[ $output == *"hello from rtb-hello"* ]]
+	[[ $output == *"install ok installed"* ]]
+	[ "${lines[-1]}" = ok ]
+	# The host has none of it, and nothing is left running or mounted.
+	[ ! -e /usr/bin/rtb-hello ] && [ ! -e /usr/bin/rtb-touched ]
+	! dpkg-query -W rtb-hello 2>/dev/null
+	! grep -q changed /etc/hostname
+	[ "$(mounts_now)" -eq "$before" ]
+	! pgrep -u "$SANDBOX_UID" fuse-overlayfs
+}
+
+@test "--root --keep: changes and the layer as for kernel sessions; resume" {
+	require_sandbox
+	command -v fuse-overlayfs >/dev/null || skip "fuse-overlayfs is not installed"
+	run os --root --keep="$S/st" -- sh -c '
+		echo new > /etc/rtb-new; rm /etc/hostname
+		rm -r /usr/share/doc/bash; mkdir /usr/share/doc/bash
+		echo fresh > /usr/share/doc/bash/only'
+	[ "$status" -eq 0 ]
+	run "${AS_USER[@]}" "$OS" --changes="$S/st"
+	echo "$output"
+	[[ $output == *"A /etc/rtb-new"* ]]
+	[[ $output == *"D /etc/hostname"* ]]
+	[[ $output == *"R /usr/share/doc/bash"* ]]
+	[[ $output == *"A /usr/share/doc/bash/only"* ]]
+	# the lock files made for dpkg are not the session's changes
+	[[ $output != *lock* ]]
+	[[ $output != *".wh."* ]]
+	"${AS_USER[@]}" "$BIN/become-root" -- "$OS" --export-layer="$S/st" > "$T/layer.tar"
+	run tar -tvf "$T/layer.tar"
+	[[ $output == *" 0/0 "*"etc/.wh.hostname"* ]]
+	[[ $output == *"usr/share/doc/bash/.wh..wh..opq"* ]]
+	[ "$(grep -c 'wh..wh..opq' <<< "$output")" -eq 1 ]
+	run os --root --resume="$S/st" -- sh -c 'cat /etc/rtb-new; test ! -e /etc/hostname && ls /usr/share/doc/bash'
+	[ "$output" = "$(printf 'new\nonly')" ]
+	# the session directory must be passed through, not overlaid
+	run os --root --keep="$T/inside" -- true
+	[ "$status" -eq 125 ]
+	[[ $output == *"keep \`$T/inside' under /dev/shm or /run"* ]]
+}
+
+@test "--root: a clear failure without fuse-overlayfs; kill -9 leaves nothing" {
+	require_sandbox
+	command -v fuse-overlayfs >/dev/null || skip "fuse-overlayfs is not installed"
+	# become-root is found next to the binary; fuse-overlayfs nowhere
+	run "${AS_USER[@]}" env PATH=/nonexistent "$OS" --root -- true
+	[ "$status" -eq 125 ]
+	[[ $output == *"--root needs fuse-overlayfs"* ]]
+	local before pid
+	before=$(mounts_now)
+	(cd "$T" && exec "${AS_USER[@]}" "$OS" --root -- sleep 300 3>&-) &
+	pid=$!
+	wait_until pgrep -u "$SANDBOX_UID" -x sleep >/dev/null
+	pgrep -u "$SANDBOX_UID" fuse-overlayfs >/dev/null
+	kill -KILL "$pid"
+	wait "$pid" || true
+	wait_until sh -c "! pgrep -u $SANDBOX_UID >/dev/null"
+	[ "$(mounts_now)" -eq "$before" ]
 }
