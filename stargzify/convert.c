@@ -488,12 +488,14 @@ static int add_entry(struct converter *c, uint64_t header_off)
 		r = add_header(c, NULL, h.header_off,
 			       (size_t)(h.data_off - h.header_off));
 	if (r == 0 && e && e->type == TOC_REG) {
-		if (h.data_len)
-			r = add_data(c, c->toc.n - 1, h.data_off, NULL,
-				     h.data_len);
-		else /* the digest of nothing, as the reference */
-			SHA256(NULL, 0, c->toc.v[c->toc.n - 1].digest),
-				c->toc.v[c->toc.n - 1].has_digest = true;
+		size_t idx = c->toc.n - 1; /* e may move as chunks are added */
+
+		if (h.data_len) {
+			r = add_data(c, idx, h.data_off, NULL, h.data_len);
+		} else { /* the digest of nothing, as the reference */
+			SHA256(NULL, 0, c->toc.v[idx].digest);
+			c->toc.v[idx].has_digest = true;
+		}
 	}
 	tar_header_free(&h);
 	return r;
