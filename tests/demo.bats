@@ -29,3 +29,16 @@ load lib/common
 	seconds=$(sed -n 's/.*demo passed in \([0-9]*\)\..*/\1/p' <<< "$output")
 	[ "$seconds" -lt 30 ]
 }
+
+@test "demo: as the unprivileged user itself, the administrator's step skipped with the reason" {
+	require_sandbox
+	run --separate-stderr "${AS_USER[@]}" "$TOP/scripts/demo"
+	echo "$output"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"skipped: delegating a cgroup is the administrator's step"* ]]
+	[[ "$output" == *"clean: no setuid"* ]]
+	[[ "$output" == *"demo passed in "* ]]
+	[ -z "$(pgrep -u "$SANDBOX_UID" || true)" ]
+	[ -z "$(ls /dev/shm | grep rootless-demo || true)" ]
+}
