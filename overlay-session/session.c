@@ -391,7 +391,7 @@ static void prepare_root(const struct session *s, int *fuse_fd, int *storage,
 	int seeded = rootfs_seed_locks(*storage, *key);
 
 	if (seeded < 0)
-		die_errno("cannot prepare the lock files in the upper");
+		die_errno("cannot prepare the lock files' layer");
 	debug("%d lock files only the real root can read: made again in a "
 	      "layer above /",
 	      seeded);
