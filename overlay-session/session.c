@@ -185,7 +185,9 @@ static int build_unit(int root, const struct unit *u, int storage,
 			return ret;
 		}
 	case UNIT_OVERLAY:
-		if (mkdirat(root, rel(u->path), u->mode) < 0) {
+		/* (with --root the directory is there already: fuse) */
+		if (mkdirat(root, rel(u->path), u->mode) < 0 &&
+		    errno != EEXIST) {
 			warn_errno("cannot create `%s' in the session",
 				   u->path);
 			return -1;
@@ -305,11 +307,7 @@ _Noreturn static void child(const struct session *s, uid_t uid, gid_t gid,
 	}
 	if (root < 0)
 		_exit(EXIT_SETUP);
-	if (s->root) {
-		/* no overlays (the daemon has the upper): room for the
-		 * session's own files only, such as its resolv.conf */
-		storage = new_tmpfs("the session's files");
-	} else if (s->state) {
+	if (s->state) {
 		/* Opened again from inside: overlayfs takes an upper only from
 		 * a mount of the namespace it is mounted in, and the state's
 		 * fd was opened in the caller's. */
