@@ -616,9 +616,11 @@ check_sandbox() {
 	rss1=$(awk '/^VmRSS/ { print $2 }' "/proc/$SLIRP/status")
 	echo "fds $fds0 -> $fds1, rss $rss0 -> $rss1 KiB"
 	[ "$fds1" -le $((fds0 + 2)) ]
-	# AddressSanitizer's allocator keeps freed memory in quarantine.
+	# AddressSanitizer's allocator keeps freed memory in quarantine. Up
+	# to 8 MiB of free heap is kept on purpose (TRIM_SLACK in loop.c: no
+	# malloc_trim() per connection); upstream keeps hundreds.
 	if ! ldd "$S4" | grep -q libasan; then
-		[ "$rss1" -le $((rss0 + 1024)) ]
+		[ "$rss1" -le $((rss0 + 9 * 1024)) ]
 	fi
 }
 
