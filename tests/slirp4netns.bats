@@ -633,8 +633,9 @@ check_sandbox() {
 	ns_start
 	mkfifo "$T/exit"
 	exec {keep}<>"$T/exit"
-	# no --enable-seccomp: valgrind makes system calls of its own
-	"${RUN[@]}" valgrind --quiet --error-exitcode=99 --leak-check=full \
+	# no --enable-seccomp: valgrind makes system calls of its own; no
+	# vgdb: its FIFOs in /tmp would outlive a killed run
+	"${RUN[@]}" valgrind --quiet --vgdb=no --error-exitcode=99 --leak-check=full \
 		--errors-for-leak-kinds=definite --log-file="$T/valgrind.log" \
 		"$S4" -c --api-socket="$T/api.sock" --ready-fd=3 --exit-fd=4 \
 		"$NS" tap0 3>"$T/ready" 4<"$T/exit" {keep}>&- >"$T/out" 2>&1 &
