@@ -21,5 +21,8 @@ ssize_t read_text_at(int dirfd, const char *path, char *buf, size_t len);
  * NUL-terminated malloc'd buffer. A file larger than max fails with EFBIG. */
 int read_file_at(int dirfd, const char *path, size_t max, char **out,
 		 size_t *len);
+/* mkdir -p of path below dirfd (or AT_FDCWD); existing directories are
+ * fine. */
+int mkdir_p_at(int dirfd, const char *path, mode_t mode);
 
 #endif

@@ -16,6 +16,7 @@
 #include "cleanup.h"
 #include "fd.h"
 #include "helper.h"
+#include "io.h"
 #include "log.h"
 #include "rootfs.h"
 
@@ -129,26 +130,6 @@ static const char *const lock_dirs[] = {
 	NULL,
 };
 
-/* mkdir -p of rel below dirfd. */
-static int mkdirs_at(int dirfd, const char *rel)
-{
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), "%s", rel);
-	for (char *s = p;; s++) {
-		if (*s == '/' || !*s) {
-			char c = *s;
-
-			*s = '\0';
-			if (mkdirat(dirfd, p, 0755) < 0 && errno != EEXIST)
-				return -1;
-			if (!c)
-				return 0;
-			*s = c;
-		}
-	}
-}
-
 int rootfs_seed_locks(int storage, const char *key)
 {
 	int made = 0;
@@ -174,7 +155,7 @@ int rootfs_seed_locks(int storage, const char *key)
 			if (ufd < 0) {
 				snprintf(up, sizeof(up), "seed/%s/%s", key,
 					 lock_dirs[i]);
-				if (mkdirs_at(storage, up) < 0 ||
+				if (mkdir_p_at(storage, up, 0755) < 0 ||
 				    (ufd = openat(storage, up,
 						  O_PATH | O_DIRECTORY |
 							  O_CLOEXEC)) < 0) {

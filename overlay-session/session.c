@@ -374,18 +374,18 @@ static void prepare_root(const struct session *s, int *fuse_fd, int *storage,
 	}
 	if (*storage < 0)
 		die_errno("cannot open the session's storage");
-	char upper[96], work[96], seed[96];
+	static const struct {
+		const char *dir;
+		mode_t mode;
+	} dirs[] = { { "upper", 0755 }, { "work", 0700 }, { "seed", 0755 } };
 
-	snprintf(upper, sizeof(upper), "upper/%s", *key);
-	snprintf(work, sizeof(work), "work/%s", *key);
-	snprintf(seed, sizeof(seed), "seed/%s", *key);
-	if ((mkdirat(*storage, "upper", 0755) < 0 && errno != EEXIST) ||
-	    (mkdirat(*storage, "work", 0700) < 0 && errno != EEXIST) ||
-	    (mkdirat(*storage, "seed", 0755) < 0 && errno != EEXIST) ||
-	    (mkdirat(*storage, upper, 0755) < 0 && errno != EEXIST) ||
-	    (mkdirat(*storage, work, 0700) < 0 && errno != EEXIST) ||
-	    (mkdirat(*storage, seed, 0755) < 0 && errno != EEXIST))
-		die_errno("cannot create the session's upper");
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
+		char path[96];
+
+		snprintf(path, sizeof(path), "%s/%s", dirs[i].dir, *key);
+		if (mkdir_p_at(*storage, path, dirs[i].mode) < 0)
+			die_errno("cannot create the session's upper");
+	}
 	int seeded = rootfs_seed_locks(*storage, *key);
 
 	if (seeded < 0)

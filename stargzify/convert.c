@@ -501,6 +501,34 @@ static int add_entry(struct converter *c, uint64_t header_off)
 	return r;
 }
 
+/* zstd:chunked: the TOC compressed in a skippable frame of its own (a
+ * decompressor skips it; the footer points past its 8-byte header). */
+static int write_zstd_toc(struct converter *c, const char *json,
+			  size_t json_len, struct convert_result *res)
+{
+	size_t cap = codec_bound(&c->codec, json_len) + 8;
+	uint8_t *z = malloc(cap);
+	size_t zn =
+		z ? codec_compress(&c->codec, json, json_len, z + 8, cap - 8)
+		  : 0;
+	int r;
+
+	if (!zn) {
+		free(z);
+		FAIL("compressing the TOC");
+	}
+	zstd_skippable_header(z, (uint32_t)zn);
+	SHA256(z + 8, zn, res->manifest_digest);
+	res->toc_offset = c->p.out_pos + 8;
+	res->toc_compressed = zn;
+	res->toc_raw = json_len;
+	r = emit(&c->p, z, zn + 8);
+	free(z);
+	if (r < 0)
+		FAIL("writing the output: %s", strerror(errno));
+	return 0;
+}
+
 /* The TOC as a tar entry of its own member (gzip formats) or in a
  * skippable frame (zstd:chunked), then the footer. */
 static int drain(struct converter *c)
@@ -520,7 +548,7 @@ static int finish(struct converter *c, struct convert_result *res)
 	char *json = NULL;
 	size_t json_len = 0;
 	uint8_t footer[FOOTER_MAX], hdr[TAR_BLOCK];
-	uint64_t toc_off = 0;
+	size_t flen;
 	FILE *f;
 	int r = -1;
 
@@ -542,48 +570,21 @@ static int finish(struct converter *c, struct convert_result *res)
 		FAIL("out of memory");
 	}
 	SHA256((const uint8_t *)json, json_len, res->toc_digest);
-	toc_off = p->out_pos;
-	if (c->o->format != SGZ_ZSTD_CHUNKED) {
+	if (c->o->format == SGZ_ZSTD_CHUNKED) {
+		if (write_zstd_toc(c, json, json_len, res) < 0)
+			goto out;
+	} else {
 		size_t pad = (TAR_BLOCK - json_len % TAR_BLOCK) % TAR_BLOCK;
 
+		res->toc_offset = p->out_pos;
 		tar_ustar_file_header(hdr, TOC_TAR_NAME, json_len);
 		if (append(c, hdr, TAR_BLOCK) < 0 ||
 		    append(c, json, json_len) < 0 ||
 		    append(c, zero, pad + 2 * TAR_BLOCK) < 0 || drain(c) < 0)
 			goto out;
 	}
-	size_t flen;
-
-	if (c->o->format == SGZ_ZSTD_CHUNKED) {
-		size_t cap = codec_bound(&c->codec, json_len) + 8;
-		uint8_t *z = malloc(cap);
-		size_t zn = z ? codec_compress(&c->codec, json, json_len, z + 8,
-					       cap - 8)
-			      : 0;
-
-		if (!zn) {
-			free(z);
-			snprintf(c->why, c->why_len, "compressing the TOC");
-			goto out;
-		}
-		z[0] = 0x50, z[1] = 0x2a, z[2] = 0x4d, z[3] = 0x18;
-		for (int i = 0; i < 4; i++)
-			z[4 + i] = (uint8_t)(zn >> (8 * i));
-		SHA256(z + 8, zn, res->manifest_digest);
-		res->toc_offset = toc_off + 8;
-		res->toc_compressed = zn;
-		res->toc_raw = json_len;
-		r = emit(p, z, zn + 8);
-		free(z);
-		if (r < 0)
-			goto write_failed;
-		r = -1;
-		flen = footer_bytes(c->o->format, toc_off + 8, zn, json_len,
-				    footer);
-	} else {
-		res->toc_offset = toc_off;
-		flen = footer_bytes(c->o->format, toc_off, 0, 0, footer);
-	}
+	flen = footer_bytes(c->o->format, res->toc_offset, res->toc_compressed,
+			    res->toc_raw, footer);
 	if (emit(p, footer, flen) < 0)
 		goto write_failed;
 	res->blob_size = p->out_pos;

@@ -52,12 +52,6 @@ static int spool_create(void)
 	return fd;
 }
 
-/* Reads up to len bytes, fewer only at the end. */
-static ssize_t fill(int fd, uint8_t *buf, size_t len)
-{
-	return read_all(fd, buf, len);
-}
-
 /* Inflates every gzip member of the stream (pigz and others write several)
  * into out. Trailing zero bytes are allowed, as gzip(1) does. */
 static int inflate_gzip(int in, uint8_t *ibuf, size_t have, int out,
@@ -74,7 +68,7 @@ static int inflate_gzip(int in, uint8_t *ibuf, size_t have, int out,
 	z.avail_in = (uInt)have;
 	for (;;) {
 		if (z.avail_in == 0 && !eof) {
-			ssize_t n = fill(in, ibuf, BUF);
+			ssize_t n = read_all(in, ibuf, BUF);
 
 			if (n < 0)
 				FAIL("reading the input: %s", strerror(errno));
@@ -138,7 +132,7 @@ static int inflate_zstd(int in, uint8_t *ibuf, size_t have, int out,
 		FAIL("out of memory");
 	for (;;) {
 		if (zi.pos == zi.size && !eof) {
-			ssize_t n = fill(in, ibuf, BUF);
+			ssize_t n = read_all(in, ibuf, BUF);
 
 			if (n < 0)
 				FAIL("reading the input: %s", strerror(errno));
@@ -200,7 +194,7 @@ int input_open(const char *path, struct tar_src *src, char *why, size_t why_len)
 		if (lseek(in, 0, SEEK_SET) < 0)
 			have = -1;
 	}
-	have = fill(in, ibuf, BUF);
+	have = read_all(in, ibuf, BUF);
 	if (have < 0) {
 		snprintf(why, why_len, "%s: %s", path, strerror(errno));
 		return -1;
@@ -223,7 +217,7 @@ int input_open(const char *path, struct tar_src *src, char *why, size_t why_len)
 		r = 0;
 		while (have > 0 && r == 0) {
 			r = write_all(spool, ibuf, (size_t)have);
-			have = r ? -1 : fill(in, ibuf, BUF);
+			have = r ? -1 : read_all(in, ibuf, BUF);
 		}
 		if (r || have < 0)
 			snprintf(why, why_len, "copying %s: %s", path,

@@ -121,6 +121,34 @@ static uint64_t parse_number_option(const char *name, const char *arg,
 	return v;
 }
 
+/* What the options say together, and the operands each command takes. */
+static void check_options(struct options *o, int nargs, char **args)
+{
+	if (!o->level_set)
+		o->conv.level = format_default_level(o->conv.format);
+	if (format_check_level(o->conv.format, o->conv.level) < 0) {
+		warn("--level=%d is out of range for %s", o->conv.level,
+		     format_name(o->conv.format));
+		die_usage();
+	}
+	if (o->prioritize && o->conv.format == SGZ_STARGZ) {
+		warn("--prioritize needs landmarks: use --format=estargz or "
+		     "zstd:chunked");
+		die_usage();
+	}
+	/* a blob; or IN OUT, BLOB PATH */
+	int want = o->command == CMD_LIST || o->command == CMD_VERIFY ? 1 : 2;
+
+	if (nargs < want) {
+		warn("missing operand");
+		die_usage();
+	}
+	if (nargs > want) {
+		warn("extra operand `%s'", args[want]);
+		die_usage();
+	}
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_JSON = 256, OPT_ANNOTATIONS, OPT_VERSION };
@@ -181,15 +209,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->annotations = optarg;
 			break;
 		case 'L':
-			o->command = CMD_LIST;
-			commands++;
-			break;
 		case 'V':
-			o->command = CMD_VERIFY;
-			commands++;
-			break;
 		case 'x':
-			o->command = CMD_EXTRACT;
+			o->command = c == 'L'	? CMD_LIST
+				     : c == 'V' ? CMD_VERIFY
+						: CMD_EXTRACT;
 			commands++;
 			break;
 		case 't':
@@ -215,30 +239,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		warn("--list, --verify and --extract exclude each other");
 		die_usage();
 	}
-	if (!o->level_set)
-		o->conv.level = format_default_level(o->conv.format);
-	if (format_check_level(o->conv.format, o->conv.level) < 0) {
-		warn("--level=%d is out of range for %s", o->conv.level,
-		     format_name(o->conv.format));
-		die_usage();
-	}
-	if (o->prioritize && o->conv.format == SGZ_STARGZ) {
-		warn("--prioritize needs landmarks: use --format=estargz or "
-		     "zstd:chunked");
-		die_usage();
-	}
-	int want = o->command == CMD_EXTRACT   ? 2
-		   : o->command == CMD_CONVERT ? 2
-					       : 1;
-
-	if (argc - optind < want) {
-		warn("missing operand");
-		die_usage();
-	}
-	if (argc - optind > want) {
-		warn("extra operand `%s'", argv[optind + want]);
-		die_usage();
-	}
+	check_options(o, argc - optind, argv + optind);
 }
 
 static void load_prioritize(struct options *o)

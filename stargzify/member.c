@@ -94,6 +94,12 @@ static void put_le(uint8_t *p, uint64_t v, int bytes)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
+void zstd_skippable_header(uint8_t out[8], uint32_t len)
+{
+	put_le(out, ZSTD_SKIPPABLE_MAGIC, 4);
+	put_le(out + 4, len, 4);
+}
+
 size_t footer_bytes(enum sgz_format format, uint64_t toc_off,
 		    uint64_t toc_compressed, uint64_t toc_raw,
 		    uint8_t out[FOOTER_MAX])
@@ -108,8 +114,7 @@ size_t footer_bytes(enum sgz_format format, uint64_t toc_off,
 	size_t n = 0;
 
 	if (format == SGZ_ZSTD_CHUNKED) {
-		put_le(out, ZSTD_SKIPPABLE_MAGIC, 4);
-		put_le(out + 4, ZSTD_FOOTER_SIZE, 4);
+		zstd_skippable_header(out, ZSTD_FOOTER_SIZE);
 		put_le(out + 8, toc_off, 8);
 		put_le(out + 16, toc_compressed, 8);
 		put_le(out + 24, toc_raw, 8);

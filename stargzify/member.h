@@ -39,6 +39,8 @@ size_t codec_bound(const struct member_codec *c, size_t n);
 size_t codec_compress(struct member_codec *c, const void *in, size_t n,
 		      void *out, size_t cap);
 
+/* The 8 bytes before a zstd skippable frame of len bytes. */
+void zstd_skippable_header(uint8_t out[8], uint32_t len);
 /* The footer for a TOC at toc_off; for zstd:chunked also the TOC's
  * compressed and raw sizes. Returns its length. */
 size_t footer_bytes(enum sgz_format format, uint64_t toc_off,

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,22 +158,6 @@ static bool is_layer_type(const char *mt)
 		if (!strcmp(mt, ok[i]))
 			return true;
 	return false;
-}
-
-static int mkdirs(const char *dir)
-{
-	char p[4096];
-
-	snprintf(p, sizeof(p), "%s/blobs/sha256", dir);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*s = '/';
-	}
-	return mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
 /* Writes bytes as a blob of the output layout; returns its digest. */
@@ -391,7 +376,10 @@ static int convert_image(struct layout *in, struct layout *out,
 		     json_object_array_length(diff_ids));
 		goto out;
 	}
-	if (mkdirs(out->dir) < 0) {
+	char blobs[PATH_MAX];
+
+	snprintf(blobs, sizeof(blobs), "%s/blobs/sha256", out->dir);
+	if (mkdir_p_at(AT_FDCWD, blobs, 0755) < 0) {
 		warn_errno("%s", out->dir);
 		goto out;
 	}

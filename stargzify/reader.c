@@ -263,6 +263,13 @@ int sgz_open(struct sgz_reader *r, int fd, char *why, size_t why_len)
 void sgz_close(struct sgz_reader *r)
 {
 	toc_free(&r->toc);
+	if (r->gz) {
+		inflateEnd(r->gz);
+		free(r->gz);
+	}
+	ZSTD_freeDCtx(r->zd);
+	r->gz = NULL;
+	r->zd = NULL;
 }
 
 ssize_t sgz_lookup(const struct sgz_reader *r, const char *path)
@@ -295,7 +302,70 @@ ssize_t sgz_lookup(const struct sgz_reader *r, const char *path)
 	return found;
 }
 
-/* Inflates the member at e->offset until chunk_size bytes are out: the
+/* One decompressor per reader, reset for each member (a verify reads tens
+ * of thousands). */
+static int decoder_reset(struct sgz_reader *r)
+{
+	if (r->format == SGZ_ZSTD_CHUNKED) {
+		if (!r->zd && !(r->zd = ZSTD_createDCtx()))
+			return -1;
+		return ZSTD_isError(
+			       ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only))
+			       ? -1
+			       : 0;
+	}
+	if (r->gz)
+		return inflateReset(r->gz) == Z_OK ? 0 : -1;
+	r->gz = calloc(1, sizeof(*r->gz));
+	if (!r->gz || inflateInit2(r->gz, 16 + MAX_WBITS) != Z_OK) {
+		free(r->gz);
+		r->gz = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Decompresses n bytes of the member into out until *have reaches want.
+ * Returns 1 when the member ended, 0 to go on, -1 with err set. */
+static int decode(struct sgz_reader *r, const uint8_t *in, size_t n,
+		  uint8_t *out, size_t want, size_t *have, const char **err)
+{
+	if (r->format == SGZ_ZSTD_CHUNKED) {
+		ZSTD_inBuffer zi = { in, n, 0 };
+
+		while (zi.pos < zi.size && *have < want) {
+			ZSTD_outBuffer zo = { out + *have, want - *have, 0 };
+			size_t z = ZSTD_decompressStream(r->zd, &zo, &zi);
+
+			*have += zo.pos;
+			if (ZSTD_isError(z)) {
+				*err = ZSTD_getErrorName(z);
+				return -1;
+			}
+			if (z == 0)
+				return 1;
+		}
+		return 0;
+	}
+	r->gz->next_in = (uint8_t *)in;
+	r->gz->avail_in = (uInt)n;
+	while (r->gz->avail_in && *have < want) {
+		r->gz->next_out = out + *have;
+		r->gz->avail_out = (uInt)(want - *have);
+		int z = inflate(r->gz, Z_NO_FLUSH);
+
+		*have = want - r->gz->avail_out;
+		if (z == Z_STREAM_END)
+			return 1;
+		if (z != Z_OK) {
+			*err = r->gz->msg ? r->gz->msg : "inflate failed";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Decompresses the member at e->offset until chunk_size bytes are out: the
  * rest of the member (padding, the next headers) is never read. */
 int sgz_read_chunk(struct sgz_reader *r, size_t idx, uint8_t *buf, char *why,
 		   size_t why_len)
@@ -304,106 +374,38 @@ int sgz_read_chunk(struct sgz_reader *r, size_t idx, uint8_t *buf, char *why,
 	uint64_t off = e->offset, end = e->next_offset;
 	size_t want = (size_t)e->chunk_size, have = 0;
 	uint8_t in[READ_PIECE], d[SHA256_LEN];
-	z_stream zs = { 0 };
-	ZSTD_DCtx *zd = NULL;
-	int ret = -1;
+	const char *err = NULL;
+	int ended = 0;
 
-	if (r->format == SGZ_ZSTD_CHUNKED)
-		zd = ZSTD_createDCtx();
-	else if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
-		FAIL("out of memory");
-	if (r->format == SGZ_ZSTD_CHUNKED && !zd)
+	if (decoder_reset(r) < 0)
 		FAIL("out of memory");
 	while (have < want) {
 		size_t n = end - off < READ_PIECE ? (size_t)(end - off)
 						  : READ_PIECE;
 
-		if (n == 0) {
-			snprintf(why, why_len,
-				 "%s: the member at offset %llu ends after "
-				 "%zu of %zu bytes",
-				 e->name, (unsigned long long)e->offset, have,
-				 want);
-			goto out;
-		}
-		if (blob_read(r, off, in, n) < 0) {
-			snprintf(why, why_len, "reading offset %llu: %s",
-				 (unsigned long long)off, strerror(errno));
-			goto out;
-		}
+		if (n == 0 || ended)
+			FAIL("%s: the member at offset %llu holds %zu of %zu "
+			     "bytes",
+			     e->name, (unsigned long long)e->offset, have,
+			     want);
+		if (blob_read(r, off, in, n) < 0)
+			FAIL("reading offset %llu: %s", (unsigned long long)off,
+			     strerror(errno));
 		off += n;
-		if (zd) {
-			ZSTD_inBuffer zi = { in, n, 0 };
-
-			while (zi.pos < zi.size && have < want) {
-				ZSTD_outBuffer zo = { buf + have, want - have,
-						      0 };
-				size_t z = ZSTD_decompressStream(zd, &zo, &zi);
-
-				have += zo.pos;
-				if (z == 0 && have < want) {
-					snprintf(why, why_len,
-						 "%s: the frame at offset %llu "
-						 "holds %zu of %zu bytes",
-						 e->name,
-						 (unsigned long long)e->offset,
-						 have, want);
-					goto out;
-				}
-				if (ZSTD_isError(z)) {
-					snprintf(why, why_len,
-						 "%s: corrupt zstd frame at "
-						 "offset %llu: %s",
-						 e->name,
-						 (unsigned long long)e->offset,
-						 ZSTD_getErrorName(z));
-					goto out;
-				}
-			}
-			continue;
-		}
-		zs.next_in = in;
-		zs.avail_in = (uInt)n;
-		while (zs.avail_in && have < want) {
-			zs.next_out = buf + have;
-			zs.avail_out = (uInt)(want - have);
-			int z = inflate(&zs, Z_NO_FLUSH);
-
-			have = want - zs.avail_out;
-			if (z == Z_STREAM_END && have < want) {
-				snprintf(why, why_len,
-					 "%s: the member at offset %llu holds "
-					 "%zu of %zu bytes",
-					 e->name, (unsigned long long)e->offset,
-					 have, want);
-				goto out;
-			}
-			if (z != Z_OK && z != Z_STREAM_END) {
-				snprintf(why, why_len,
-					 "%s: corrupt gzip member at offset "
-					 "%llu: %s",
-					 e->name, (unsigned long long)e->offset,
-					 zs.msg ? zs.msg : "inflate failed");
-				goto out;
-			}
-		}
+		ended = decode(r, in, n, buf, want, &have, &err);
+		if (ended < 0)
+			FAIL("%s: corrupt %s member at offset %llu: %s",
+			     e->name,
+			     r->format == SGZ_ZSTD_CHUNKED ? "zstd" : "gzip",
+			     (unsigned long long)e->offset, err);
 	}
 	SHA256(buf, want, d);
-	if (e->has_chunk_digest && memcmp(d, e->chunk_digest, SHA256_LEN)) {
-		snprintf(why, why_len,
-			 "%s: chunk at %lld (offset %llu) does not match its "
-			 "digest",
-			 e->name, (long long)e->chunk_offset,
-			 (unsigned long long)e->offset);
-		goto out;
-	}
-	ret = 0;
-out:
-	if (zd)
-		ZSTD_freeDCtx(zd);
-	else
-		inflateEnd(&zs);
-	return ret;
+	if (e->has_chunk_digest && memcmp(d, e->chunk_digest, SHA256_LEN))
+		FAIL("%s: chunk at %lld (offset %llu) does not match its "
+		     "digest",
+		     e->name, (long long)e->chunk_offset,
+		     (unsigned long long)e->offset);
+	return 0;
 }
 
 static bool is_data(const struct toc_entry *e)

@@ -19,7 +19,9 @@ struct sgz_reader {
 	uint64_t toc_offset;
 	struct toc toc;
 	uint8_t toc_digest[SHA256_LEN];
-	uint64_t bytes_read; /* of the blob, for --verbose and the tests */
+	uint64_t bytes_read;   /* of the blob, for --verbose and the tests */
+	struct z_stream_s *gz; /* the member decompressors, made once */
+	struct ZSTD_DCtx_s *zd;
 };
 
 int sgz_open(struct sgz_reader *r, int fd, char *why, size_t why_len);

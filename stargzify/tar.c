@@ -452,6 +452,31 @@ static int parse_block(const uint8_t *blk, struct tar_header *h, char *why,
 	return 0;
 }
 
+/* What we refuse of an entry read whole (its main header at pos). */
+static int check_entry(const struct tar_header *h, uint64_t pos, char *why,
+		       size_t why_len)
+{
+	if (h->type == 'g')
+		FAIL("global PAX header at offset %llu: not supported",
+		     (unsigned long long)pos);
+	if (h->type == 'S')
+		FAIL("%s: sparse files are not supported", h->name);
+	if (!header_only(h->type) && h->type != '0')
+		FAIL("%s: unsupported entry type '%c' at offset %llu", h->name,
+		     h->type >= 0x20 && h->type < 0x7f ? h->type : '?',
+		     (unsigned long long)pos);
+	if (h->size < 0)
+		FAIL("%s: negative size at offset %llu", h->name,
+		     (unsigned long long)pos);
+	if (tar_name_is_unsafe(h->name))
+		FAIL("unsafe entry name \"%s\" at offset %llu", h->name,
+		     (unsigned long long)pos);
+	if (h->type == '1' && tar_name_is_unsafe(h->linkname))
+		FAIL("%s: unsafe hard link target \"%s\"", h->name,
+		     h->linkname);
+	return 0;
+}
+
 static int next_entry(const struct tar_src *src, uint64_t *off,
 		      struct tar_header *h, char *why, size_t why_len)
 {
@@ -539,25 +564,8 @@ static int next_entry(const struct tar_src *src, uint64_t *off,
 	}
 	if (h->n_xattrs > 1)
 		qsort(h->xattrs, h->n_xattrs, sizeof(*h->xattrs), cmp_xattr);
-	if (h->type == 'g')
-		FAIL("global PAX header at offset %llu: not supported",
-		     (unsigned long long)pos);
-	if (h->type == 'S')
-		FAIL("%s: sparse files are not supported", h->name);
-	if (!header_only(h->type) && h->type != '0')
-		FAIL("%s: unsupported entry type '%c' at offset %llu", h->name,
-		     h->type >= 0x20 && h->type < 0x7f ? h->type : '?',
-		     (unsigned long long)pos);
-	if (h->size < 0)
-		FAIL("%s: negative size at offset %llu", h->name,
-		     (unsigned long long)pos);
-	if (tar_name_is_unsafe(h->name))
-		FAIL("unsafe entry name \"%s\" at offset %llu", h->name,
-		     (unsigned long long)pos);
-	if (h->type == '1' && tar_name_is_unsafe(h->linkname))
-		FAIL("%s: unsafe hard link target \"%s\"", h->name,
-		     h->linkname);
-
+	if (check_entry(h, pos, why, why_len) < 0)
+		return -1;
 	h->data_off = pos + TAR_BLOCK;
 	h->data_len = header_only(h->type) ? 0 : (uint64_t)h->size;
 	if (h->data_len > src->size - h->data_off)

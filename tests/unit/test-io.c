@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "io.h"
+#include "log.h"
 #include "syncpipe.h"
 #include "tap.h"
 
@@ -77,10 +79,35 @@ static void test_sync_pipe(void)
 	ok(p.rd == -1 && p.wr == -1, "closing resets both ends");
 }
 
+static void test_mkdir_p(void)
+{
+	char dir[] = "/tmp/test-io.XXXXXX";
+	int fd;
+	struct stat st;
+
+	if (!mkdtemp(dir) || (fd = open(dir, O_PATH | O_DIRECTORY)) < 0) {
+		ok(0, "scratch directory");
+		return;
+	}
+	ok(mkdir_p_at(fd, "a/b/c", 0755) == 0, "mkdir -p of a/b/c");
+	ok(fstatat(fd, "a/b/c", &st, 0) == 0 && S_ISDIR(st.st_mode),
+	   "a/b/c is a directory");
+	ok(mkdir_p_at(fd, "a/b/c", 0755) == 0, "existing directories are fine");
+	close(fd);
+	{
+		char cmd[64];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			warn("could not remove %s", dir);
+	}
+}
+
 int main(void)
 {
 	test_pipe_roundtrip();
 	test_read_file();
 	test_sync_pipe();
+	test_mkdir_p();
 	return done_testing();
 }
