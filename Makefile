@@ -87,7 +87,10 @@ $(BUILDDIR)/slirp4netns/%.o: PROJECT_CPPFLAGS += $(slirp4netns_CPPFLAGS)
 STARGZ_PKGS := libdeflate libzstd zlib libcrypto json-c
 stargzify_LIBS := $(shell pkg-config --libs $(STARGZ_PKGS) 2>/dev/null) -pthread
 # overlay-session: libarchive writes the exported layer; dlopen()ed.
-overlay-session_LIBS := -ldl
+# libfuse3 serves --root's view of /.
+overlay-session_LIBS := $(shell pkg-config --libs fuse3 2>/dev/null) -ldl
+overlay-session_CPPFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null)
+$(BUILDDIR)/overlay-session/%.o: PROJECT_CPPFLAGS += $(overlay-session_CPPFLAGS)
 
 .PHONY: all check check-unit check-install install uninstall fuzz bench demo deb rpm \
 	fmt clean man $(TOOLS) $(TOOLS:%=install-%) $(TOOLS:%=uninstall-%)

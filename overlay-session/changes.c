@@ -39,18 +39,12 @@ static bool in_lower(const char *path)
 	return lstat(path, &st) == 0;
 }
 
-/* fuse-overlayfs (--root sessions) marks an opaque directory with files
- * of these names; the kernel's overlayfs with an xattr. */
-#define FUSE_OPAQUE	".wh..wh..opq"
-#define FUSE_OPAQUE_OLD ".wh..opq"
-
 static bool is_opaque(int fd)
 {
 	char v[4];
 	ssize_t n = fgetxattr(fd, "user.overlay.opaque", v, sizeof(v));
 
-	return (n == 1 && v[0] == 'y') ||
-	       faccessat(fd, FUSE_OPAQUE, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+	return n == 1 && v[0] == 'y';
 }
 
 struct walker {
@@ -77,10 +71,7 @@ static int walk_dir(struct walker *w, int fd, const char *dir)
 		struct change c = { .dirfd = fd, .name = e->d_name };
 		int n;
 
-		if (strcmp(e->d_name, ".") == 0 ||
-		    strcmp(e->d_name, "..") == 0 ||
-		    strcmp(e->d_name, FUSE_OPAQUE) == 0 ||
-		    strcmp(e->d_name, FUSE_OPAQUE_OLD) == 0)
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		n = snprintf(path, sizeof(path), "%s/%s",
 			     strcmp(dir, "/") ? dir : "", e->d_name);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The programs a session starts (slirp4netns for --net, become-root and
- * fuse-overlayfs for --root): ours when installed side by side with this
- * binary, else the ones in PATH. */
+/* The programs a session starts (slirp4netns for --net, become-root for
+ * --root): ours when installed side by side with this binary, else the
+ * ones in PATH. */
 #ifndef OVERLAY_SESSION_HELPER_H
 #define OVERLAY_SESSION_HELPER_H
 

@@ -65,7 +65,7 @@ static void usage(FILE *out)
 		"  -R, --root             be root inside, with the subordinate "
 		"ids, and\n"
 		"                         change any file (become-root, "
-		"fuse-overlayfs)\n"
+		"FUSE)\n"
 		"  -b, --bind=SRC[:DST]   pass the host's SRC through at DST, "
 		"writable\n"
 		"  -t, --tmpfs=DIR        an empty tmpfs at DIR\n"
@@ -253,11 +253,11 @@ static void check_passed_through(const char *dir)
 		   real);
 }
 
-/* --root: fuse-overlayfs is the tree, but the caller's own trees (its uid
- * is 0 here, so plan_build() planned them as overlays) keep the kernel's
- * overlayfs on top: it needs no chown to an unmapped owner there, and is
- * an order of magnitude faster than FUSE. The kernel's file systems pass
- * through. */
+/* --root: one overlay over the FUSE view of / is the tree (rootfs.h), but
+ * the caller's own trees (its uid is 0 here, so plan_build() planned them
+ * as overlays) keep overlays of their own on top, whose lowers are the
+ * real directories: reading them needs no FUSE. The kernel's file systems
+ * pass through. */
 static void root_plan(struct plan *plan)
 {
 	struct plan fast = { 0 };
@@ -279,10 +279,6 @@ static void reexec_as_root(char **argv)
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	size_t argc = 0;
 
-	if (!helper_exists(ROOTFS_DAEMON))
-		die_status(EXIT_SETUP,
-			   "--root needs %s (apt-get install fuse-overlayfs)",
-			   ROOTFS_DAEMON);
 	if (!helper_exists("become-root"))
 		die_status(EXIT_SETUP, "--root needs become-root, from this "
 				       "suite, next to overlay-session or in "

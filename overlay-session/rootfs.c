@@ -18,6 +18,7 @@
 #include "helper.h"
 #include "io.h"
 #include "log.h"
+#include "lowerfs.h"
 #include "rootfs.h"
 
 int rootfs_mount(int fuse_fd)
@@ -27,74 +28,49 @@ int rootfs_mount(int fuse_fd)
 	int mnt;
 
 	snprintf(fdarg, sizeof(fdarg), "%d", fuse_fd);
-	/* allow_other: inside, root hands files to other ids (apt's _apt,
-	 * package users), and FUSE serves only the mounter without it. */
+	/* Only the session's overlayfs reaches it, with the mounter's
+	 * credentials or ones derived from them (allow_other: FUSE refuses
+	 * any uid but the mounter's); the kernel checks permissions on the
+	 * modes it shows (default_permissions); read-only, as a lower. */
 	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "fd", fdarg, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "rootmode", "40000", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "user_id", "0", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "group_id", "0", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_FLAG, "allow_other", NULL, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_FLAG, "default_permissions", NULL, 0) <
+		    0 ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		warn_errno("cannot mount a fuse filesystem for --root");
 		return -1;
 	}
-	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
 	if (mnt < 0)
 		warn_errno("cannot mount a fuse filesystem for --root");
 	return mnt;
 }
 
-pid_t rootfs_daemon_start(int fuse_fd, int tmpfs, const char *base,
-			  const char *key)
+pid_t rootfs_daemon_start(int fuse_fd)
 {
-	char bin[PATH_MAX], opts[3 * PATH_MAX + 64];
-	pid_t parent = getpid(), pid;
+	pid_t parent = getpid(), pid = fork();
 
-	helper_path(ROOTFS_DAEMON, bin, sizeof(bin));
-	snprintf(opts, sizeof(opts),
-		 "lowerdir=%s/seed/%s:/,upperdir=%s/upper/%s,"
-		 "workdir=%s/work/%s,squash_to_root",
-		 base, key, base, key, base, key);
-	pid = fork();
 	if (pid < 0) {
 		warn_errno("fork");
 		return -1;
 	}
 	if (pid > 0)
 		return pid;
-	/* A discarded session's upper is a tmpfs of no namespace yet; the
-	 * daemon needs a path to it (it resolves its options with
-	 * realpath): in a mount namespace of its own, over base, which the
-	 * session never sees through the daemon (its /dev passes through). */
-	if (tmpfs >= 0 &&
-	    (unshare(CLONE_NEWNS) < 0 ||
-	     mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	     move_mount(tmpfs, "", AT_FDCWD, base, MOVE_MOUNT_F_EMPTY_PATH) <
-		     0)) {
-		warn_errno("cannot mount the session's upper for %s",
-			   ROOTFS_DAEMON);
-		_exit(127);
-	}
-	/* The fuse fd at 3, without close-on-exec; nothing else. */
+	/* Ends with the session (its mount gone, the connection ends), not
+	 * by a signal meant for overlay-session's session. */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGUSR1, SIG_DFL);
+	signal(SIGUSR2, SIG_DFL);
 	if (dup2(fuse_fd, 3) < 0)
 		_exit(127);
 	fd_close_from(4);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(127);
-	/* Its chatter ("unknown argument ignored: lazytime") would mix with
-	 * the command's output: kept with -v, else a failure is reported by
-	 * rootfs_daemon_stop(). */
-	if (!log_verbose()) {
-		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
-		if (null >= 0) {
-			dup2(null, STDOUT_FILENO);
-			dup2(null, STDERR_FILENO);
-		}
-	}
-	execlp(bin, bin, "-f", "-o", opts, "/dev/fd/3", (char *)NULL);
-	warn_errno("cannot run `%s' (--root needs fuse-overlayfs)", bin);
-	_exit(127);
+	_exit(lowerfs_serve(3) == 0 ? 0 : 1);
 }
 
 void rootfs_daemon_stop(pid_t pid)
@@ -114,8 +90,7 @@ void rootfs_daemon_stop(pid_t pid)
 	/* gone before the session: it failed, or the session's mount went
 	 * away first (then it exits 0) */
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		warn("%s failed (overlay-session -v shows its messages)",
-		     ROOTFS_DAEMON);
+		warn("the session's view of / failed");
 }
 
 /* Where package managers keep the locks they open read-write. */
@@ -130,7 +105,7 @@ static const char *const lock_dirs[] = {
 	NULL,
 };
 
-int rootfs_seed_locks(int storage, const char *key)
+static int seed_locks(int storage, const char *key)
 {
 	int made = 0;
 
@@ -178,4 +153,32 @@ int rootfs_seed_locks(int storage, const char *key)
 		closedir(d);
 	}
 	return made;
+}
+
+int rootfs_prepare(int storage, const char *key)
+{
+	static const struct {
+		const char *dir;
+		mode_t mode;
+	} dirs[] = { { "upper", 0755 }, { "work", 0700 }, { "seed", 0755 } };
+	int seeded;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
+		char path[96];
+
+		snprintf(path, sizeof(path), "%s/%s", dirs[i].dir, key);
+		if (mkdir_p_at(storage, path, dirs[i].mode) < 0) {
+			warn_errno("cannot create the session's `%s'", path);
+			return -1;
+		}
+	}
+	seeded = seed_locks(storage, key);
+	if (seeded < 0) {
+		warn_errno("cannot prepare the lock files' layer");
+		return -1;
+	}
+	debug("%d lock files only the real root can read: made again in a "
+	      "layer above /",
+	      seeded);
+	return 0;
 }

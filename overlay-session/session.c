@@ -95,17 +95,20 @@ static int bind_tree(int root, const struct unit *u, const char *source,
 	return attach(mnt, root, u->path);
 }
 
-/* The overlay of one unit; storage holds upper/KEY and work/KEY. */
-static int overlay(int root, const struct unit *u, int storage, const char *key)
+/* A detached overlay of lowerdir (overlayfs syntax) for what; storage
+ * holds its upper/KEY and work/KEY. */
+static int overlay_mount(const char *lowerdir, int storage, const char *key,
+			 const char *what)
 {
 	char upper[96], work[96];
-	_cleanup_close_ int fs = -1, mnt = -1;
+	_cleanup_close_ int fs = -1;
+	int mnt;
 
 	snprintf(upper, sizeof(upper), "upper/%s", key);
 	snprintf(work, sizeof(work), "work/%s", key);
 	if ((mkdirat(storage, upper, 0755) < 0 && errno != EEXIST) ||
 	    (mkdirat(storage, work, 0700) < 0 && errno != EEXIST)) {
-		warn_errno("cannot create the upper of `%s'", u->path);
+		warn_errno("cannot create the upper of `%s'", what);
 		return -1;
 	}
 	snprintf(upper, sizeof(upper), "/proc/self/fd/%d/upper/%s", storage,
@@ -113,20 +116,26 @@ static int overlay(int root, const struct unit *u, int storage, const char *key)
 	snprintf(work, sizeof(work), "/proc/self/fd/%d/work/%s", storage, key);
 	fs = fsopen("overlay", FSOPEN_CLOEXEC);
 	if (fs < 0 ||
-	    fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", u->path, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lowerdir, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-		warn_errno("cannot overlay `%s'", u->path);
+		warn_errno("cannot overlay `%s'", what);
 		return -1;
 	}
 	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
-	if (mnt < 0) {
-		warn_errno("cannot mount the overlay of `%s'", u->path);
-		return -1;
-	}
-	return attach(mnt, root, u->path);
+	if (mnt < 0)
+		warn_errno("cannot mount the overlay of `%s'", what);
+	return mnt;
+}
+
+/* The overlay of one unit, at its place in root. */
+static int overlay(int root, const struct unit *u, int storage, const char *key)
+{
+	_cleanup_close_ int mnt = overlay_mount(u->path, storage, key, u->path);
+
+	return mnt < 0 ? -1 : attach(mnt, root, u->path);
 }
 
 static int build_unit(int root, const struct unit *u, int storage,
@@ -185,7 +194,7 @@ static int build_unit(int root, const struct unit *u, int storage,
 			return ret;
 		}
 	case UNIT_OVERLAY:
-		/* (with --root the directory is there already: fuse) */
+		/* (with --root the directory is there already) */
 		if (mkdirat(root, rel(u->path), u->mode) < 0 &&
 		    errno != EEXIST) {
 			warn_errno("cannot create `%s' in the session",
@@ -267,6 +276,27 @@ static int handshake(struct sync_pipe *up, struct sync_pipe *go, char c)
 		       : 0;
 }
 
+/* --root: the FUSE view of / (served by the parent once it is mounted)
+ * under the seeded lock files, and the session's upper over both. */
+static int root_tree(const struct session *s, int fuse_fd, int storage,
+		     struct sync_pipe *up, struct sync_pipe *go)
+{
+	const char *key = s->state ? state_key(s->state, "/") : "root";
+	/* The fd must then be the server's alone, so that its death ends
+	 * the connection instead of hanging the session. */
+	_cleanup_close_ int lower = rootfs_mount(fuse_fd);
+	char lowers[128];
+
+	close_quietly(fuse_fd);
+	if (lower < 0 || handshake(up, go, 'M') < 0 ||
+	    rootfs_prepare(storage, key) < 0)
+		return -1;
+	snprintf(lowers, sizeof(lowers),
+		 "/proc/self/fd/%d/seed/%s:/proc/self/fd/%d", storage, key,
+		 lower);
+	return overlay_mount(lowers, storage, key, "/");
+}
+
 _Noreturn static void child(const struct session *s, uid_t uid, gid_t gid,
 			    pid_t parent, struct sync_pipe *up,
 			    struct sync_pipe *go, int fuse_fd)
@@ -294,19 +324,6 @@ _Noreturn static void child(const struct session *s, uid_t uid, gid_t gid,
 		warn_errno("cannot make the mounts private");
 		_exit(EXIT_SETUP);
 	}
-	if (s->root) {
-		/* The parent starts the daemon once the mount exists; the
-		 * fd then must be the daemon's alone, so that its death ends
-		 * the connection instead of hanging the session. */
-		root = rootfs_mount(fuse_fd);
-		close_quietly(fuse_fd);
-		if (root < 0 || handshake(up, go, 'M') < 0)
-			_exit(EXIT_SETUP);
-	} else {
-		root = new_tmpfs("the session's root");
-	}
-	if (root < 0)
-		_exit(EXIT_SETUP);
 	if (s->state) {
 		/* Opened again from inside: overlayfs takes an upper only from
 		 * a mount of the namespace it is mounted in, and the state's
@@ -322,6 +339,12 @@ _Noreturn static void child(const struct session *s, uid_t uid, gid_t gid,
 			storage = -1;
 	}
 	if (storage < 0)
+		_exit(EXIT_SETUP);
+	if (s->root)
+		root = root_tree(s, fuse_fd, storage, up, go);
+	else
+		root = new_tmpfs("the session's root");
+	if (root < 0)
 		_exit(EXIT_SETUP);
 	for (size_t i = 0; i < s->plan->n; i++)
 		if (build_unit(root, &s->plan->v[i], storage, s->state, i) < 0)
@@ -352,49 +375,6 @@ static void forward(int sig)
 		kill(session_pid, sig);
 }
 
-/* --root: /dev/fuse, and the storage of the upper: the kept session's
- * directory (base: its real path), or a tmpfs the daemon mounts at
- * ROOTFS_TMP_BASE for itself. */
-static void prepare_root(const struct session *s, int *fuse_fd, int *storage,
-			 const char **key, char *base)
-{
-	*fuse_fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
-	if (*fuse_fd < 0)
-		die_errno("--root needs /dev/fuse");
-	if (s->state) {
-		*key = state_key(s->state, "/");
-		*storage =
-			open(s->state->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (!realpath(s->state->dir, base))
-			die_errno("`%s'", s->state->dir);
-	} else {
-		*key = "root";
-		*storage = new_tmpfs("the session's changes");
-		snprintf(base, PATH_MAX, "%s", ROOTFS_TMP_BASE);
-	}
-	if (*storage < 0)
-		die_errno("cannot open the session's storage");
-	static const struct {
-		const char *dir;
-		mode_t mode;
-	} dirs[] = { { "upper", 0755 }, { "work", 0700 }, { "seed", 0755 } };
-
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
-		char path[96];
-
-		snprintf(path, sizeof(path), "%s/%s", dirs[i].dir, *key);
-		if (mkdir_p_at(*storage, path, dirs[i].mode) < 0)
-			die_errno("cannot create the session's upper");
-	}
-	int seeded = rootfs_seed_locks(*storage, *key);
-
-	if (seeded < 0)
-		die_errno("cannot prepare the lock files' layer");
-	debug("%d lock files only the real root can read: made again in a "
-	      "layer above /",
-	      seeded);
-}
-
 int session_run(const struct session *s)
 {
 	uid_t uid = getuid();
@@ -403,16 +383,18 @@ int session_run(const struct session *s)
 	struct sigaction sa = { .sa_handler = forward };
 	struct sync_pipe up = SYNC_PIPE_INIT, go = SYNC_PIPE_INIT;
 	struct net net = { .pid = -1, .exit_wr = -1 };
-	int status, fuse_fd = -1, storage = -1;
-	const char *key = NULL;
-	char base[PATH_MAX];
+	int status, fuse_fd = -1;
 	pid_t pid, daemon = -1;
 
 	if ((s->net || s->root) &&
 	    (sync_pipe_open(&up) < 0 || sync_pipe_open(&go) < 0))
 		die_errno("pipe");
-	if (s->root)
-		prepare_root(s, &fuse_fd, &storage, &key, base);
+	if (s->root) {
+		fuse_fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+		if (fuse_fd < 0)
+			die_status(EXIT_SETUP, "--root needs /dev/fuse: %s",
+				   strerror(errno));
+	}
 	/* A terminal's ^C reaches the whole process group: the session gets
 	 * it from the terminal, not twice. */
 	signal(SIGINT, SIG_IGN);
@@ -449,16 +431,13 @@ int session_run(const struct session *s)
 			sync_pipe_signal(&go, 'G');
 		/* --root: the fuse mount exists; serve it */
 		if (s->root && sync_pipe_wait(&up, &byte) == 0 && byte == 'M' &&
-		    (daemon = rootfs_daemon_start(
-			     fuse_fd, s->state ? -1 : storage, base, key)) > 0)
+		    (daemon = rootfs_daemon_start(fuse_fd)) > 0)
 			sync_pipe_signal(&go, 'G');
 		sync_pipe_close(&up);
 		sync_pipe_close(&go);
 	}
 	if (fuse_fd >= 0)
 		close_quietly(fuse_fd);
-	if (storage >= 0)
-		close_quietly(storage);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			die_errno("waitpid");

@@ -17,7 +17,7 @@ struct session {
 	const char *cwd;
 	bool net; /* a network namespace of its own, with slirp4netns */
 	/* --root: we are root in a user namespace with subordinate ids
-	 * (become-root's); the root is fuse-overlayfs (rootfs.h), and plan
+	 * (become-root's); the root is an overlay of / (rootfs.h), and plan
 	 * holds the pass-through units, kernel overlays of the caller's own
 	 * trees, and --bind/--tmpfs. */
 	bool root;
