@@ -86,9 +86,9 @@ $(BUILDDIR)/slirp4netns/%.o: PROJECT_CPPFLAGS += $(slirp4netns_CPPFLAGS)
 # of the input), OpenSSL libcrypto (SHA-256), json-c (TOC, OCI layouts).
 STARGZ_PKGS := libdeflate libzstd zlib libcrypto json-c
 stargzify_LIBS := $(shell pkg-config --libs $(STARGZ_PKGS) 2>/dev/null) -pthread
-# overlay-session: libarchive writes the exported layer; dlopen()ed.
-# libfuse3 serves --root's view of /.
-overlay-session_LIBS := $(shell pkg-config --libs fuse3 2>/dev/null) -ldl
+# overlay-session: libarchive writes the exported layer, libfuse3 serves
+# --root's view of /; both dlopen()ed.
+overlay-session_LIBS := -ldl
 overlay-session_CPPFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null)
 $(BUILDDIR)/overlay-session/%.o: PROJECT_CPPFLAGS += $(overlay-session_CPPFLAGS)
 

@@ -20,27 +20,75 @@
  */
 #define FUSE_USE_VERSION 34
 
+#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <linux/openat2.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
-#include <dirent.h>
 
 #include "cleanup.h"
 #include "fd.h"
 #include "log.h"
 #include "lowerfs.h"
+
+/* libfuse is loaded only for --root: linked, it costs every session
+ * 0.2-0.3 ms of its start (about 5%). */
+#define LIBFUSE "libfuse3.so.3"
+#define FUSE_FUNCS(X)                                                          \
+	X(fuse_session_new)                                                    \
+	X(fuse_session_mount)                                                  \
+	X(fuse_session_loop_mt_32)                                             \
+	X(fuse_session_destroy)                                                \
+	X(fuse_add_direntry)                                                   \
+	X(fuse_reply_attr)                                                     \
+	X(fuse_reply_buf)                                                      \
+	X(fuse_reply_data)                                                     \
+	X(fuse_reply_entry)                                                    \
+	X(fuse_reply_err)                                                      \
+	X(fuse_reply_none)                                                     \
+	X(fuse_reply_open)                                                     \
+	X(fuse_reply_readlink)                                                 \
+	X(fuse_reply_statfs)                                                   \
+	X(fuse_reply_xattr)
+
+static struct {
+#define DECLARE(f) __typeof__(f) *f;
+	FUSE_FUNCS(DECLARE)
+#undef DECLARE
+} lf;
+
+static int load_libfuse(void)
+{
+	void *h = dlopen(LIBFUSE, RTLD_NOW | RTLD_LOCAL);
+
+	if (!h) {
+		warn("cannot load %s (package libfuse3-3): %s", LIBFUSE,
+		     dlerror());
+		return -1;
+	}
+#define LOAD(f)                                                                \
+	if (!(*(void **)&lf.f = dlsym(h, #f))) {                               \
+		warn("%s has no %s", LIBFUSE, #f);                             \
+		return -1;                                                     \
+	}
+	FUSE_FUNCS(LOAD)
+#undef LOAD
+	return 0;
+}
 
 #define TIMEOUT 86400.0
 /* overlayfs keeps its whiteouts, opaque marks and redirects in these:
@@ -214,26 +262,32 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct fuse_entry_param e = { .attr_timeout = TIMEOUT,
 				      .entry_timeout = TIMEOUT };
 	char path[PATH_MAX];
-	int n = strcmp(p->path, ".") == 0
-			? snprintf(path, sizeof(path), "%s", name)
-			: snprintf(path, sizeof(path), "%s/%s", p->path, name);
-	int fd;
+	int n, fd;
 
+	/* The kernel sends single names; anything else would not stay
+	 * below the node. */
+	if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
+		lf.fuse_reply_err(req, EINVAL);
+		return;
+	}
+	n = strcmp(p->path, ".") == 0
+		    ? snprintf(path, sizeof(path), "%s", name)
+		    : snprintf(path, sizeof(path), "%s/%s", p->path, name);
 	if (n < 0 || (size_t)n >= sizeof(path)) {
-		fuse_reply_err(req, ENAMETOOLONG);
+		lf.fuse_reply_err(req, ENAMETOOLONG);
 		return;
 	}
 	fd = open_beneath(path, O_PATH | O_NOFOLLOW);
 	if (fd < 0) {
 		/* ino 0: a negative entry, which the kernel caches too */
 		if (errno == ENOENT)
-			fuse_reply_entry(req, &e);
+			lf.fuse_reply_entry(req, &e);
 		else
-			fuse_reply_err(req, errno);
+			lf.fuse_reply_err(req, errno);
 		return;
 	}
 	if (fstat(fd, &e.attr) < 0) {
-		fuse_reply_err(req, errno);
+		lf.fuse_reply_err(req, errno);
 		close_quietly(fd);
 		return;
 	}
@@ -241,19 +295,19 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct node *child = node_get(&e.attr, path);
 
 	if (!child) {
-		fuse_reply_err(req, ENOMEM);
+		lf.fuse_reply_err(req, ENOMEM);
 		return;
 	}
 	e.ino = (fuse_ino_t)(uintptr_t)child;
 	squash(&e.attr);
-	if (fuse_reply_entry(req, &e) < 0)
+	if (lf.fuse_reply_entry(req, &e) < 0)
 		node_forget(child, 1);
 }
 
 static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
 	node_forget(node_of(ino), nlookup);
-	fuse_reply_none(req);
+	lf.fuse_reply_none(req);
 }
 
 static void op_forget_multi(fuse_req_t req, size_t count,
@@ -261,7 +315,7 @@ static void op_forget_multi(fuse_req_t req, size_t count,
 {
 	for (size_t i = 0; i < count; i++)
 		node_forget(node_of(forgets[i].ino), forgets[i].nlookup);
-	fuse_reply_none(req);
+	lf.fuse_reply_none(req);
 }
 
 static void op_getattr(fuse_req_t req, fuse_ino_t ino,
@@ -272,12 +326,12 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino,
 
 	(void)fi;
 	if (fd < 0) {
-		fuse_reply_err(req, errno);
+		lf.fuse_reply_err(req, errno);
 		return;
 	}
 	close_quietly(fd);
 	squash(&st);
-	fuse_reply_attr(req, &st, TIMEOUT);
+	lf.fuse_reply_attr(req, &st, TIMEOUT);
 }
 
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -289,16 +343,16 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 	ssize_t n;
 
 	if (fd < 0) {
-		fuse_reply_err(req, errno);
+		lf.fuse_reply_err(req, errno);
 		return;
 	}
 	n = readlinkat(fd, "", target, sizeof(target) - 1);
 	if (n < 0) {
-		fuse_reply_err(req, errno);
+		lf.fuse_reply_err(req, errno);
 		return;
 	}
 	target[n] = '\0';
-	fuse_reply_readlink(req, target);
+	lf.fuse_reply_readlink(req, target);
 }
 
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -308,18 +362,18 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 
 	/* Writes go to the overlay's upper; it never opens us for one. */
 	if ((fi->flags & O_ACCMODE) != O_RDONLY) {
-		fuse_reply_err(req, EROFS);
+		lf.fuse_reply_err(req, EROFS);
 		return;
 	}
 	fd = node_open(node_of(ino), O_RDONLY | O_NONBLOCK, &st);
 	if (fd < 0) {
-		fuse_reply_err(req, errno);
+		lf.fuse_reply_err(req, errno);
 		return;
 	}
 	fi->fh = (uint64_t)fd;
 	fi->keep_cache = 1;
 	fi->noflush = 1;
-	if (fuse_reply_open(req, fi) < 0)
+	if (lf.fuse_reply_open(req, fi) < 0)
 		close_quietly(fd);
 }
 
@@ -332,7 +386,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
 	buf.buf[0].fd = (int)fi->fh;
 	buf.buf[0].pos = off;
-	fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
+	lf.fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
 }
 
 static void op_release(fuse_req_t req, fuse_ino_t ino,
@@ -340,7 +394,7 @@ static void op_release(fuse_req_t req, fuse_ino_t ino,
 {
 	(void)ino;
 	close_quietly((int)fi->fh);
-	fuse_reply_err(req, 0);
+	lf.fuse_reply_err(req, 0);
 }
 
 static void op_opendir(fuse_req_t req, fuse_ino_t ino,
@@ -356,13 +410,13 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino,
 		if (fd >= 0)
 			close_quietly(fd);
 		free(d);
-		fuse_reply_err(req, err);
+		lf.fuse_reply_err(req, err);
 		return;
 	}
 	fi->fh = (uint64_t)(uintptr_t)d;
 	fi->keep_cache = 1;
 	fi->cache_readdir = 1;
-	if (fuse_reply_open(req, fi) < 0) {
+	if (lf.fuse_reply_open(req, fi) < 0) {
 		closedir(d->dp);
 		free(d);
 	}
@@ -377,7 +431,7 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 
 	(void)ino;
 	if (!buf) {
-		fuse_reply_err(req, ENOMEM);
+		lf.fuse_reply_err(req, ENOMEM);
 		return;
 	}
 	if (off != d->off) {
@@ -393,7 +447,7 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			e = readdir(d->dp);
 			if (!e) {
 				if (errno && used == 0) {
-					fuse_reply_err(req, errno);
+					lf.fuse_reply_err(req, errno);
 					return;
 				}
 				break;
@@ -401,8 +455,8 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		}
 		struct stat st = { .st_ino = e->d_ino,
 				   .st_mode = DTTOIF(e->d_type) };
-		size_t len = fuse_add_direntry(req, buf + used, size - used,
-					       e->d_name, &st, e->d_off);
+		size_t len = lf.fuse_add_direntry(req, buf + used, size - used,
+						  e->d_name, &st, e->d_off);
 
 		if (len > size - used) {
 			d->pending = e;
@@ -412,7 +466,7 @@ static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		used += len;
 		d->off = e->d_off;
 	}
-	fuse_reply_buf(req, buf, used);
+	lf.fuse_reply_buf(req, buf, used);
 }
 
 static void op_releasedir(fuse_req_t req, fuse_ino_t ino,
@@ -423,7 +477,7 @@ static void op_releasedir(fuse_req_t req, fuse_ino_t ino,
 	(void)ino;
 	closedir(d->dp);
 	free(d);
-	fuse_reply_err(req, 0);
+	lf.fuse_reply_err(req, 0);
 }
 
 static void op_statfs(fuse_req_t req, fuse_ino_t ino)
@@ -433,9 +487,9 @@ static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 	_cleanup_close_ int fd = node_open(node_of(ino), O_PATH, &st);
 
 	if (fd < 0 || fstatvfs(fd, &sv) < 0)
-		fuse_reply_err(req, errno);
+		lf.fuse_reply_err(req, errno);
 	else
-		fuse_reply_statfs(req, &sv);
+		lf.fuse_reply_statfs(req, &sv);
 }
 
 static bool xattr_hidden(const char *name)
@@ -469,13 +523,13 @@ static void reply_xattr(fuse_req_t req, const char *data, ssize_t n,
 			size_t size)
 {
 	if (n < 0)
-		fuse_reply_err(req, errno);
+		lf.fuse_reply_err(req, errno);
 	else if (size == 0)
-		fuse_reply_xattr(req, (size_t)n);
+		lf.fuse_reply_xattr(req, (size_t)n);
 	else if ((size_t)n > size)
-		fuse_reply_err(req, ERANGE);
+		lf.fuse_reply_err(req, ERANGE);
 	else
-		fuse_reply_buf(req, data, (size_t)n);
+		lf.fuse_reply_buf(req, data, (size_t)n);
 }
 
 static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
@@ -487,16 +541,16 @@ static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 	ssize_t n;
 
 	if (xattr_hidden(name)) {
-		fuse_reply_err(req, ENODATA);
+		lf.fuse_reply_err(req, ENODATA);
 		return;
 	}
 	fd = xattr_path(ino, path, sizeof(path));
 	if (fd < 0) {
-		fuse_reply_err(req, errno);
+		lf.fuse_reply_err(req, errno);
 		return;
 	}
 	if (size && !(buf = malloc(size))) {
-		fuse_reply_err(req, ENOMEM);
+		lf.fuse_reply_err(req, ENOMEM);
 		return;
 	}
 	n = getxattr(path, name, buf, size);
@@ -552,6 +606,27 @@ static const struct fuse_lowlevel_ops ops = {
 	.listxattr = op_listxattr,
 };
 
+/* Reading is all it does: of root's capabilities in the user namespace
+ * it keeps those to read any file the session's root may (the caller's
+ * and its subordinate ids' files of any mode), and no way to regain more. */
+static int keep_only_reading(void)
+{
+	struct __user_cap_header_struct head = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = { { 0 } };
+
+	data[0].effective = data[0].permitted =
+		1u << CAP_DAC_OVERRIDE | 1u << CAP_DAC_READ_SEARCH;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    syscall(SYS_capset, &head, data) < 0) {
+		warn_errno("cannot drop the capabilities of the session's "
+			   "view of /");
+		return -1;
+	}
+	return 0;
+}
+
 int lowerfs_serve(int fuse_fd)
 {
 	char *argv[] = { "overlay-session", NULL };
@@ -562,26 +637,27 @@ int lowerfs_serve(int fuse_fd)
 	struct stat st;
 	int ret;
 
+	if (load_libfuse() < 0 || keep_only_reading() < 0)
+		return -1;
 	fs.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fs.root_fd < 0 || fstat(fs.root_fd, &st) < 0 ||
 	    !(fs.root = node_get(&st, "."))) {
 		warn_errno("cannot open / for the session");
 		return -1;
 	}
-	se = fuse_session_new(&args, &ops, sizeof(ops), NULL);
+	se = lf.fuse_session_new(&args, &ops, sizeof(ops), NULL);
 	if (!se) {
 		warn("cannot start serving / for the session");
 		return -1;
 	}
 	/* libfuse takes an open /dev/fuse as "/dev/fd/N" */
 	snprintf(mountpoint, sizeof(mountpoint), "/dev/fd/%d", fuse_fd);
-	if (fuse_session_mount(se, mountpoint) < 0) {
+	if (lf.fuse_session_mount(se, mountpoint) < 0) {
 		warn("cannot serve the session's /dev/fuse");
-		fuse_session_destroy(se);
+		lf.fuse_session_destroy(se);
 		return -1;
 	}
-	ret = fuse_session_loop_mt(se, &loop);
-	fuse_session_destroy(se);
-	fuse_opt_free_args(&args);
+	ret = lf.fuse_session_loop_mt_32(se, &loop);
+	lf.fuse_session_destroy(se);
 	return ret == 0 ? 0 : -1;
 }

@@ -273,6 +273,65 @@ make_deb() {
 	! pgrep -u "$SANDBOX_UID"
 }
 
+@test "--root: other owners' files changeable, links and xattrs kept, the host's overlay marks ignored" {
+	require_sandbox
+	# A root-owned tree outside the caller's: the session reads it
+	# through its FUSE view of /.
+	local L=$SANDBOX_DIR/lower
+	mkdir -p "$L/opq" "$L/many"
+	echo data > "$L/opq/file"
+	echo secret > "$L/secret"
+	chmod 600 "$L/secret"
+	echo theirs > "$L/theirs"
+	chown 1234:1234 "$L/theirs"
+	ln "$L/theirs" "$L/hardlink"
+	ln -s /etc/hostname "$L/link"
+	mkfifo "$L/fifo"
+	/usr/bin/python3 -c 'import os, sys
+os.setxattr(sys.argv[1] + "/theirs", "user.rtb", b"kept")
+# An xattr whiteout (Linux 6.7) as a container storage on the host may
+# hold: the host'"'"'s, which must not hide the file from the session.
+open(sys.argv[1] + "/opq/wh", "w").close()
+os.setxattr(sys.argv[1] + "/opq/wh", "user.overlay.whiteout", b"")
+os.setxattr(sys.argv[1] + "/opq", "user.overlay.opaque", b"x")
+for i in range(3000):
+    open("%s/many/a-longer-name-to-fill-readdir-buffers-%04d" % (sys.argv[1], i), "w").close()
+' "$L"
+	run os --root -- /usr/bin/python3 -c 'import os, sys
+L = sys.argv[1]
+print(open(L + "/opq/file").read().strip(), os.path.exists(L + "/opq/wh"))
+st = os.stat(L + "/theirs")
+print("%d:%d" % (st.st_uid, st.st_gid), st.st_ino == os.stat(L + "/hardlink").st_ino)
+print(os.getxattr(L + "/theirs", "user.rtb").decode(), "user.overlay.opaque" in os.listxattr(L + "/opq"))
+print(os.readlink(L + "/link"), os.path.isfile(L + "/fifo") or __import__("stat").S_ISFIFO(os.lstat(L + "/fifo").st_mode))
+print(len(os.listdir(L + "/many")), len(set(os.listdir(L + "/many"))))
+try:
+    open(L + "/secret").read()
+except PermissionError:
+    print("secret unreadable")
+with open(L + "/theirs", "a") as f:
+    f.write("changed\n")
+print(open(L + "/theirs").read().split())
+open(L + "/new", "w").close()
+print("done")
+' "$L"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "data True" ]
+	[ "${lines[1]}" = "0:0 True" ]
+	[ "${lines[2]}" = "kept False" ]
+	[ "${lines[3]}" = "/etc/hostname True" ]
+	[ "${lines[4]}" = "3000 3000" ]
+	[ "${lines[5]}" = "secret unreadable" ]
+	[ "${lines[6]}" = "['theirs', 'changed']" ]
+	[ "${lines[7]}" = done ]
+	# the host's tree as it was
+	[ "$(cat "$L/theirs")" = theirs ]
+	[ "$(stat -c %u:%g "$L/theirs")" = 1234:1234 ]
+	[ ! -e "$L/new" ]
+	rm -rf "$L"
+}
+
 @test "--root --keep: changes and the layer as for kernel sessions; resume" {
 	require_sandbox
 	run os --root --keep="$S/st" -- sh -c '
@@ -320,6 +379,13 @@ make_deb() {
 	wait_until pgrep -u "$SANDBOX_UID" -x sleep >/dev/null
 	# overlay-session and its child serving the session's view of /
 	[ "$(pgrep -u "$SANDBOX_UID" -x overlay-session | wc -l)" -eq 2 ]
+	# the server keeps only the capabilities to read, and cannot regain more
+	local p status=
+	for p in $(pgrep -u "$SANDBOX_UID" -x overlay-session); do
+		status+=$(grep -E '^(CapEff|NoNewPrivs):' "/proc/$p/status" | tr -s '\t\n' '  ')$'\n'
+	done
+	echo "$status"
+	[[ $status == *"CapEff: 0000000000000006 NoNewPrivs: 1 "* ]]
 	kill -KILL "$pid"
 	wait "$pid" || true
 	wait_until sh -c "! pgrep -u $SANDBOX_UID >/dev/null"
