@@ -52,8 +52,10 @@ struct walker {
 	void *ctx;
 };
 
-/* Walk the upper directory fd, which is session path dir. */
-static int walk_dir(struct walker *w, int fd, const char *dir)
+/* Walk the upper directory fd, which is session path dir; in a kept
+ * skeleton (skeleton), the entries the lower has are mount points of the
+ * session, not its changes. */
+static int walk_dir(struct walker *w, int fd, const char *dir, bool skeleton)
 {
 	int dup_fd = dup(fd);
 	DIR *d = dup_fd < 0 ? NULL : fdopendir(dup_fd);
@@ -81,6 +83,8 @@ static int walk_dir(struct walker *w, int fd, const char *dir)
 			break;
 		}
 		c.path = path;
+		if (skeleton && in_lower(path))
+			continue;
 		if (fstatat(fd, e->d_name, &c.st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (S_ISCHR(c.st.st_mode) && c.st.st_rdev == makedev(0, 0)) {
@@ -106,7 +110,7 @@ static int walk_dir(struct walker *w, int fd, const char *dir)
 				ret = w->fn(&c, w->ctx);
 			}
 			if (ret == 0)
-				ret = walk_dir(w, sub, path);
+				ret = walk_dir(w, sub, path, false);
 			continue;
 		}
 		c.kind = in_lower(path) ? CHANGE_CHANGED : CHANGE_ADDED;
@@ -121,22 +125,29 @@ int changes_walk(const struct state *s, change_fn fn, void *ctx)
 	struct walker w = { .fn = fn, .ctx = ctx };
 
 	for (size_t i = 0; i < s->n; i++) {
-		char rel[STATE_KEY_MAX + 8];
-		_cleanup_close_ int fd = -1;
-		int ret;
+		/* an overlay's upper, or a kept skeleton directory */
+		static const char *const kinds[] = { "upper", "skel" };
 
-		snprintf(rel, sizeof(rel), "upper/%s", s->v[i].key);
-		fd = openat(s->dirfd, rel,
-			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 && errno == ENOENT)
-			continue;
-		if (fd < 0) {
-			warn_errno("cannot open `%s/%s'", s->dir, rel);
-			return -1;
+		for (size_t k = 0; k < 2; k++) {
+			char rel[STATE_KEY_MAX + 8];
+			_cleanup_close_ int fd = -1;
+			int ret;
+
+			snprintf(rel, sizeof(rel), "%s/%s", kinds[k],
+				 s->v[i].key);
+			fd = openat(s->dirfd, rel,
+				    O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					    O_CLOEXEC);
+			if (fd < 0 && errno == ENOENT)
+				continue;
+			if (fd < 0) {
+				warn_errno("cannot open `%s/%s'", s->dir, rel);
+				return -1;
+			}
+			ret = walk_dir(&w, fd, s->v[i].path, k == 1);
+			if (ret)
+				return ret;
 		}
-		ret = walk_dir(&w, fd, s->v[i].path);
-		if (ret)
-			return ret;
 	}
 	return 0;
 }

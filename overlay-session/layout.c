@@ -33,6 +33,7 @@ static void add(struct plan *p, enum unit_kind kind, const char *path,
 	u->path = strdup(path);
 	u->source = source ? strdup(source) : NULL;
 	u->mode = mode;
+	u->writable = false;
 	if (!u->path || (source && !u->source))
 		die("out of memory");
 }
@@ -239,6 +240,7 @@ static int visit(struct walk *w, const char *path, mode_t mode)
 		return 0;
 	}
 	add(w->p, UNIT_DIR, path, NULL, mode);
+	w->p->v[w->p->n - 1].writable = access(path, W_OK) == 0;
 	return visit_entries(w, path);
 }
 

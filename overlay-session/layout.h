@@ -30,6 +30,7 @@ struct unit {
 	char *path;   /* where in the session's tree */
 	char *source; /* UNIT_BIND: the host path; UNIT_LINK: the target */
 	mode_t mode;
+	bool writable; /* UNIT_DIR: the caller may write in it on the host */
 };
 
 struct plan {

@@ -377,7 +377,7 @@ static int run(struct options *o)
 		/* Keys are given out here, so that the units file names
 		 * every upper before the session writes to it. */
 		for (size_t i = 0; i < plan.n; i++)
-			if (plan.v[i].kind == UNIT_OVERLAY)
+			if (session_unit_kept(&plan.v[i]))
 				state_key(state, plan.v[i].path);
 		if (o->root)
 			state_key(state, "/");

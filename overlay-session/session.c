@@ -138,23 +138,112 @@ static int overlay(int root, const struct unit *u, int storage, const char *key)
 	return mnt < 0 ? -1 : attach(mnt, root, u->path);
 }
 
+bool session_unit_kept(const struct unit *u)
+{
+	return u->kind == UNIT_OVERLAY ||
+	       (u->kind == UNIT_DIR && u->writable && strcmp(u->path, "/"));
+}
+
+/* A skeleton directory the caller may write in, in a kept session: what
+ * the session creates in it lives in the state (skel/KEY), under the
+ * mounts of the entries planned on their own, which stay there as empty
+ * mount points (--changes skips them: they are in the lower). */
+static int keep_skeleton(int root, const struct unit *u, int storage,
+			 const char *key)
+{
+	char dir[STATE_KEY_MAX + 8];
+	_cleanup_close_ int mnt = -1;
+
+	snprintf(dir, sizeof(dir), "skel/%s", key);
+	if (mkdir_p_at(storage, dir, u->mode) < 0) {
+		warn_errno("cannot create the session's `%s'", dir);
+		return -1;
+	}
+	mnt = open_tree(storage, dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (mnt < 0) {
+		warn_errno("cannot bind the session's `%s'", dir);
+		return -1;
+	}
+	return attach(mnt, root, u->path);
+}
+
+/* Is u inside a skeleton kept in the state? */
+static bool in_kept_skeleton(const struct plan *p, const struct unit *u,
+			     const struct state *state)
+{
+	for (size_t i = 0; state && i < p->n; i++) {
+		const struct unit *k = &p->v[i];
+		size_t n = strlen(k->path);
+
+		if (k->kind == UNIT_DIR && session_unit_kept(k) &&
+		    !strncmp(u->path, k->path, n) && u->path[n] == '/')
+			return true;
+	}
+	return false;
+}
+
+/* Skeleton directories the caller may not write in on the host are the
+ * caller's in the new root: made read-only, as on the host, once every
+ * mount point in them exists. Not inside a kept skeleton: the mode would
+ * stay in the state, which the caller could then not remove. */
+static int seal_skeletons(int root, const struct plan *p,
+			  const struct state *state)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct unit *u = &p->v[i];
+
+		if (u->kind == UNIT_DIR && !u->writable &&
+		    !in_kept_skeleton(p, u, state) &&
+		    fchmodat(root, rel(u->path), u->mode & ~0222, 0) < 0) {
+			warn_errno("cannot protect `%s' in the session",
+				   u->path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Was the entry of the host behind u removed since it was planned? A
+ * skeleton's entries are planned one by one, and in a busy /tmp some go
+ * away before the session is built: left out, not a failure. */
+static bool gone_from_host(const struct unit *u)
+{
+	struct stat st;
+
+	if (u->kind != UNIT_FILE && u->kind != UNIT_RO &&
+	    u->kind != UNIT_OVERLAY)
+		return false;
+	return lstat(u->path, &st) < 0 && errno == ENOENT;
+}
+
+/* One unit in root. (EEXIST: a resumed session finds the mount points
+ * of its kept skeletons.) */
 static int build_unit(int root, const struct unit *u, int storage,
 		      struct state *state, size_t index)
 {
 	char key[STATE_KEY_MAX + 24];
 	int fd;
 
+	if (gone_from_host(u)) {
+		debug("`%s' is gone from the host: left out", u->path);
+		return 0;
+	}
 	switch (u->kind) {
 	case UNIT_DIR:
 		if (strcmp(u->path, "/") != 0 &&
-		    mkdirat(root, rel(u->path), u->mode) < 0) {
+		    mkdirat(root, rel(u->path), u->mode) < 0 &&
+		    errno != EEXIST) {
 			warn_errno("cannot create `%s' in the session",
 				   u->path);
 			return -1;
 		}
+		if (state && session_unit_kept(u))
+			return keep_skeleton(root, u, storage,
+					     state_key(state, u->path));
 		return 0;
 	case UNIT_LINK:
-		if (symlinkat(u->source, root, rel(u->path)) < 0) {
+		if (symlinkat(u->source, root, rel(u->path)) < 0 &&
+		    errno != EEXIST) {
 			warn_errno("cannot create `%s' in the session",
 				   u->path);
 			return -1;
@@ -175,7 +264,8 @@ static int build_unit(int root, const struct unit *u, int storage,
 			return -1;
 		return bind_tree(root, u, u->path, false, true);
 	case UNIT_RO:
-		if (mkdirat(root, rel(u->path), u->mode) < 0) {
+		if (mkdirat(root, rel(u->path), u->mode) < 0 &&
+		    errno != EEXIST) {
 			warn_errno("cannot create `%s' in the session",
 				   u->path);
 			return -1;
@@ -349,6 +439,8 @@ _Noreturn static void child(const struct session *s, uid_t uid, gid_t gid,
 	for (size_t i = 0; i < s->plan->n; i++)
 		if (build_unit(root, &s->plan->v[i], storage, s->state, i) < 0)
 			_exit(EXIT_SETUP);
+	if (seal_skeletons(root, s->plan, s->state) < 0)
+		_exit(EXIT_SETUP);
 	if (s->net && bind_resolv_conf(root, storage) < 0)
 		_exit(EXIT_SETUP);
 	if (enter(root, s->cwd) < 0)

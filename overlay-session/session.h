@@ -27,4 +27,8 @@ struct session {
  * signal); setup failures are 125. */
 int session_run(const struct session *s);
 
+/* Does the unit keep what the session writes in a kept session's state
+ * (an overlay, or a skeleton directory the caller may write in)? */
+bool session_unit_kept(const struct unit *u);
+
 #endif

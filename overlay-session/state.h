@@ -2,10 +2,14 @@
 /* A session's state directory (--keep, --resume, --changes,
  * --export-layer):
  *
- *   DIR/overlay-session.units   KEY PATH per overlaid directory
+ *   DIR/overlay-session.units   KEY PATH per overlaid directory and kept
+ *                               skeleton directory
  *   DIR/overlay-session.lower   what the lower looked like at the end of
  *                               the last session, for each changed path
  *   DIR/upper/KEY, DIR/work/KEY the overlay's upper and work directories
+ *   DIR/skel/KEY                what the session created in a directory
+ *                               with mounts below it (layout.h), which
+ *                               cannot be overlaid
  *
  * Paths are stored escaped (%XX for bytes up to space, '%' and DEL), so
  * that a name with a newline or tab cannot forge a line. */

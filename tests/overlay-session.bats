@@ -63,6 +63,7 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 		echo v > /var/tmp/overlay-session-test-vtmp
 		cat file added "$HOME/hfile" /tmp/overlay-session-test-tmp
 		id -u; pwd'
+	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = inside ] && [ "${lines[1]}" = new ] &&
 		[ "${lines[2]}" = h ] && [ "${lines[3]}" = t ]
@@ -161,6 +162,50 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	[ "$output" = "$(printf 'lower\nmore\nnew\nfresh\nok')" ]
 	run "${AS_USER[@]}" "$OS" --changes="$S/st"
 	[[ $output == *"A $T/second"* ]]
+}
+
+@test "kept: what is made in a directory with mounts below is kept; a directory of others' stays unwritable" {
+	require_sandbox
+	# The sandbox mounts below /tmp: /tmp is a skeleton of the new root
+	# (its entries mounted one by one), not an overlay.
+	findmnt -rn -o TARGET | grep -q '^/tmp/' || skip "no mount below /tmp"
+	local name=rtb-skel-$$
+	run os --keep="$S/st" -- sh -c "
+		echo kept > /tmp/$name && mkdir /tmp/$name.d && echo in > /tmp/$name.d/f
+		touch /rtb-root-$$ || echo refused"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"Permission denied"* ]]
+	[ "${lines[-1]}" = refused ]
+	[ ! -e "/tmp/$name" ] && [ ! -e "/tmp/$name.d" ] && [ ! -e "/rtb-root-$$" ]
+	run "${AS_USER[@]}" "$OS" --changes="$S/st"
+	echo "$output"
+	[[ $output == *"A /tmp/$name"* ]]
+	[[ $output == *"A /tmp/$name.d/f"* ]]
+	# the skeleton's mount points are not changes
+	[ "$(grep -c ' /tmp/' <<< "$output")" -eq 3 ]
+	run os --resume="$S/st" -- cat "/tmp/$name" "/tmp/$name.d/f"
+	[ "$output" = "$(printf 'kept\nin')" ]
+	"${AS_USER[@]}" "$BIN/become-root" -- "$OS" --export-layer="$S/st" > "$T/layer.tar"
+	tar -tf "$T/layer.tar" | grep -qx "tmp/$name.d/f"
+}
+
+@test "entries of a skeleton removed while the session is built are left out, not a failure" {
+	require_sandbox
+	findmnt -rn -o TARGET | grep -q '^/tmp/' || skip "no mount below /tmp"
+	# a busy /tmp: entries come and go while sessions plan and build it
+	( while :; do
+		d=$(mktemp -d /tmp/rtb-churn.XXXXXX) && rmdir "$d"
+		f=$(mktemp /tmp/rtb-churn.XXXXXX) && rm -f "$f"
+	done ) 3>&- &
+	local churn=$! i failed=0
+	for i in $(seq 30); do
+		os -- true || failed=$((failed + 1))
+	done
+	kill "$churn"
+	wait "$churn" || true
+	rm -rf /tmp/rtb-churn.*
+	[ "$failed" -eq 0 ]
 }
 
 @test "a lower file changed between keep and resume is detected" {
