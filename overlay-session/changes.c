@@ -71,6 +71,7 @@ static int walk_dir(struct walker *w, int fd, const char *dir, bool skeleton)
 	while (ret == 0 && (e = readdir(d))) {
 		char path[PATH_MAX];
 		struct change c = { .dirfd = fd, .name = e->d_name };
+		bool lower;
 		int n;
 
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
@@ -83,8 +84,6 @@ static int walk_dir(struct walker *w, int fd, const char *dir, bool skeleton)
 			break;
 		}
 		c.path = path;
-		if (skeleton && in_lower(path))
-			continue;
 		if (fstatat(fd, e->d_name, &c.st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (S_ISCHR(c.st.st_mode) && c.st.st_rdev == makedev(0, 0)) {
@@ -92,12 +91,14 @@ static int walk_dir(struct walker *w, int fd, const char *dir, bool skeleton)
 			ret = w->fn(&c, w->ctx);
 			continue;
 		}
+		lower = in_lower(path);
+		if (skeleton && lower)
+			continue;
 		if (S_ISDIR(c.st.st_mode)) {
 			_cleanup_close_ int sub =
 				openat(fd, e->d_name,
 				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 					       O_CLOEXEC);
-			bool lower = in_lower(path);
 
 			if (sub < 0) {
 				warn_errno("cannot open the upper of `%s'",
@@ -113,7 +114,7 @@ static int walk_dir(struct walker *w, int fd, const char *dir, bool skeleton)
 				ret = walk_dir(w, sub, path, false);
 			continue;
 		}
-		c.kind = in_lower(path) ? CHANGE_CHANGED : CHANGE_ADDED;
+		c.kind = lower ? CHANGE_CHANGED : CHANGE_ADDED;
 		ret = w->fn(&c, w->ctx);
 	}
 	closedir(d);

@@ -105,12 +105,13 @@ static const char *const lock_dirs[] = {
 	NULL,
 };
 
-static int seed_locks(int storage, const char *key)
+/* Fill the seed (dir fd seed); returns the number of files made, or -1. */
+static int seed_locks(int seed)
 {
 	int made = 0;
 
 	for (size_t i = 0; lock_dirs[i]; i++) {
-		char up[PATH_MAX], lower[PATH_MAX];
+		char lower[PATH_MAX];
 		_cleanup_close_ int ufd = -1;
 		DIR *d;
 		struct dirent *de;
@@ -128,10 +129,8 @@ static int seed_locks(int storage, const char *key)
 			    faccessat(dirfd(d), de->d_name, R_OK, 0) == 0)
 				continue;
 			if (ufd < 0) {
-				snprintf(up, sizeof(up), "seed/%s/%s", key,
-					 lock_dirs[i]);
-				if (mkdir_p_at(storage, up, 0755) < 0 ||
-				    (ufd = openat(storage, up,
+				if (mkdir_p_at(seed, lock_dirs[i], 0755) < 0 ||
+				    (ufd = openat(seed, lock_dirs[i],
 						  O_PATH | O_DIRECTORY |
 							  O_CLOEXEC)) < 0) {
 					closedir(d);
@@ -157,22 +156,18 @@ static int seed_locks(int storage, const char *key)
 
 int rootfs_prepare(int storage, const char *key)
 {
-	static const struct {
-		const char *dir;
-		mode_t mode;
-	} dirs[] = { { "upper", 0755 }, { "work", 0700 }, { "seed", 0755 } };
+	char path[96];
+	_cleanup_close_ int seed = -1;
 	int seeded;
 
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
-		char path[96];
-
-		snprintf(path, sizeof(path), "%s/%s", dirs[i].dir, key);
-		if (mkdir_p_at(storage, path, dirs[i].mode) < 0) {
-			warn_errno("cannot create the session's `%s'", path);
-			return -1;
-		}
+	snprintf(path, sizeof(path), "seed/%s", key);
+	if (mkdir_p_at(storage, path, 0755) < 0 ||
+	    (seed = openat(storage, path, O_PATH | O_DIRECTORY | O_CLOEXEC)) <
+		    0) {
+		warn_errno("cannot create the session's `%s'", path);
+		return -1;
 	}
-	seeded = seed_locks(storage, key);
+	seeded = seed_locks(seed);
 	if (seeded < 0) {
 		warn_errno("cannot prepare the lock files' layer");
 		return -1;

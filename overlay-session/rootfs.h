@@ -20,7 +20,7 @@ int rootfs_mount(int fuse_fd);
 pid_t rootfs_daemon_start(int fuse_fd);
 /* Stop it (after the session) and wait for it. */
 void rootfs_daemon_stop(pid_t pid);
-/* upper/key, work/key and seed/key in storage, the seed filled: a file
+/* seed/key in storage, filled (overlay_mount() makes the upper): a file
  * is copied up by reading it, and the caller cannot read what only the
  * real root may (lock files of dpkg and apt: 0640 root). Such files that
  * are empty are made again, readable, in the seed, a lower above /, so
