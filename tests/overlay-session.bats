@@ -194,7 +194,10 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	require_sandbox
 	findmnt -rn -o TARGET | grep -q '^/tmp/' || skip "no mount below /tmp"
 	# a busy /tmp: entries come and go while sessions plan and build it
-	( while :; do
+	# (stopped by removing its flag, not killed: a killed loop's mktemp
+	# could still create an entry after the cleanup)
+	touch "$T/churn"
+	( while [ -e "$T/churn" ]; do
 		d=$(mktemp -d /tmp/rtb-churn.XXXXXX) && rmdir "$d"
 		f=$(mktemp /tmp/rtb-churn.XXXXXX) && rm -f "$f"
 	done ) 3>&- &
@@ -202,7 +205,7 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	for i in $(seq 30); do
 		os -- true || failed=$((failed + 1))
 	done
-	kill "$churn"
+	rm -f "$T/churn"
 	wait "$churn" || true
 	rm -rf /tmp/rtb-churn.*
 	[ "$failed" -eq 0 ]
