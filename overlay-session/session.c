@@ -72,27 +72,36 @@ static int attach(int mnt, int root, const char *path)
 	return 0;
 }
 
-static int bind_tree(int root, const struct unit *u, const char *source,
-		     bool readonly, bool recursive)
+/* What host_tree(), place_host() and overlay() return, unreported, for an
+ * entry of a host directory that is gone since the plan listed it. */
+#define HOST_GONE (-2)
+
+/* A detached clone of the host's source (with the mounts below it if
+ * recursive), read-only if asked. An entry planned from a host directory
+ * (planned) is taken as it was listed, never through a symbolic link, and
+ * may be gone by now: HOST_GONE. */
+static int host_tree(const char *source, bool readonly, bool recursive,
+		     bool planned)
 {
+	unsigned int rec = recursive ? AT_RECURSIVE : 0;
 	_cleanup_close_ int mnt =
 		open_tree(AT_FDCWD, source,
-			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-				  (recursive ? AT_RECURSIVE : 0));
+			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec |
+				  (planned ? AT_SYMLINK_NOFOLLOW : 0));
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
 
 	if (mnt < 0) {
+		if (planned && errno == ENOENT)
+			return HOST_GONE;
 		warn_errno("cannot bind `%s'", source);
 		return -1;
 	}
-	if (readonly &&
-	    mount_setattr(mnt, "",
-			  AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
-			  sizeof(attr)) < 0) {
+	if (readonly && mount_setattr(mnt, "", AT_EMPTY_PATH | rec, &attr,
+				      sizeof(attr)) < 0) {
 		warn_errno("cannot make `%s' read-only", source);
 		return -1;
 	}
-	return attach(mnt, root, u->path);
+	return steal_fd(&mnt);
 }
 
 /* A detached overlay of lowerdir (overlayfs syntax) for what; storage
@@ -130,11 +139,49 @@ static int overlay_mount(const char *lowerdir, int storage, const char *key,
 	return mnt;
 }
 
-/* The overlay of one unit, at its place in root. */
+/* Put mnt, a clone of u's host entry, at u's place in root. The clone of
+ * an entry removed from the host since cannot be attached (ENOENT): it is
+ * left out, with its mount point if made for it (made). */
+static int place_host(int mnt, int root, const struct unit *u, bool made)
+{
+	struct stat st;
+
+	if (move_mount(mnt, "", root, rel(u->path), MOVE_MOUNT_F_EMPTY_PATH) ==
+	    0)
+		return 0;
+	if (errno == ENOENT && fstat(mnt, &st) == 0 && st.st_nlink == 0) {
+		if (made)
+			unlinkat(root, rel(u->path),
+				 S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
+		return HOST_GONE;
+	}
+	warn_errno("cannot mount on `%s' in the session", u->path);
+	return -1;
+}
+
+/* The overlay of one unit, at its place in root. The lower is given by
+ * fd: overlayfs splits a lowerdir at ':' and ',', which any directory's
+ * name may hold. */
 static int overlay(int root, const struct unit *u, int storage, const char *key)
 {
-	_cleanup_close_ int mnt = overlay_mount(u->path, storage, key, u->path);
+	_cleanup_close_ int dir =
+		open(u->path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int mnt = -1;
+	char lower[32];
 
+	if (dir < 0) {
+		if (errno == ENOENT)
+			return HOST_GONE;
+		warn_errno("cannot open `%s'", u->path);
+		return -1;
+	}
+	if (mkdirat(root, rel(u->path), u->mode) < 0 && errno != EEXIST) {
+		/* (with --root the directory is there already) */
+		warn_errno("cannot create `%s' in the session", u->path);
+		return -1;
+	}
+	snprintf(lower, sizeof(lower), "/proc/self/fd/%d", dir);
+	mnt = overlay_mount(lower, storage, key, u->path);
 	return mnt < 0 ? -1 : attach(mnt, root, u->path);
 }
 
@@ -203,17 +250,15 @@ static int seal_skeletons(int root, const struct plan *p,
 	return 0;
 }
 
-/* Was the entry of the host behind u removed since it was planned? A
- * skeleton's entries are planned one by one, and in a busy /tmp some go
- * away before the session is built: left out, not a failure. */
-static bool gone_from_host(const struct unit *u)
+/* The end of a unit (ret: 0, -1 or HOST_GONE). A skeleton's entries are
+ * planned one by one, and in a busy /tmp some go away before the session
+ * is built: those are left out, not a failure. */
+static int unit_done(const struct unit *u, int ret)
 {
-	struct stat st;
-
-	if (u->kind != UNIT_FILE && u->kind != UNIT_RO &&
-	    u->kind != UNIT_OVERLAY)
-		return false;
-	return lstat(u->path, &st) < 0 && errno == ENOENT;
+	if (ret != HOST_GONE)
+		return ret < 0 ? -1 : 0;
+	debug("`%s' is gone from the host: left out", u->path);
+	return 0;
 }
 
 /* One unit in root. (EEXIST: a resumed session finds the mount points
@@ -222,12 +267,10 @@ static int build_unit(int root, const struct unit *u, int storage,
 		      struct state *state, size_t index)
 {
 	char key[STATE_KEY_MAX + 24];
+	_cleanup_close_ int mnt = -1;
+	bool made;
 	int fd;
 
-	if (gone_from_host(u)) {
-		debug("`%s' is gone from the host: left out", u->path);
-		return 0;
-	}
 	switch (u->kind) {
 	case UNIT_DIR:
 		if (strcmp(u->path, "/") != 0 &&
@@ -250,53 +293,44 @@ static int build_unit(int root, const struct unit *u, int storage,
 		}
 		return 0;
 	case UNIT_FILE:
-		fd = openat(root, rel(u->path), O_CREAT | O_WRONLY | O_CLOEXEC,
-			    u->mode);
-		if (fd < 0) {
+		mnt = host_tree(u->path, true, false, true);
+		if (mnt < 0)
+			return unit_done(u, mnt);
+		fd = openat(root, rel(u->path),
+			    O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, u->mode);
+		if (fd < 0 && errno != EEXIST) {
 			warn_errno("cannot create `%s' in the session",
 				   u->path);
 			return -1;
 		}
-		close_quietly(fd);
-		return bind_tree(root, u, u->path, true, false);
-	case UNIT_PASS:
-		if (mkdirat(root, rel(u->path), 0755) < 0 && errno != EEXIST)
-			return -1;
-		return bind_tree(root, u, u->path, false, true);
-	case UNIT_RO:
-		if (mkdirat(root, rel(u->path), u->mode) < 0 &&
-		    errno != EEXIST) {
-			warn_errno("cannot create `%s' in the session",
-				   u->path);
-			return -1;
-		}
-		return bind_tree(root, u, u->path, true, true);
-	case UNIT_BIND:
-		return bind_tree(root, u, u->source, false, true);
-	case UNIT_TMPFS:
-		fd = new_tmpfs(u->path);
-		if (fd < 0)
-			return -1;
-		{
-			int ret = attach(fd, root, u->path);
-
+		if (fd >= 0)
 			close_quietly(fd);
-			return ret;
-		}
-	case UNIT_OVERLAY:
-		/* (with --root the directory is there already) */
-		if (mkdirat(root, rel(u->path), u->mode) < 0 &&
-		    errno != EEXIST) {
+		return unit_done(u, place_host(mnt, root, u, fd >= 0));
+	case UNIT_PASS:
+	case UNIT_RO:
+		mnt = host_tree(u->path, u->kind == UNIT_RO, true, true);
+		if (mnt < 0)
+			return unit_done(u, mnt);
+		made = mkdirat(root, rel(u->path), u->mode) == 0;
+		if (!made && errno != EEXIST) {
 			warn_errno("cannot create `%s' in the session",
 				   u->path);
 			return -1;
 		}
+		return unit_done(u, place_host(mnt, root, u, made));
+	case UNIT_BIND:
+		mnt = host_tree(u->source, false, true, false);
+		return mnt < 0 ? -1 : attach(mnt, root, u->path);
+	case UNIT_TMPFS:
+		mnt = new_tmpfs(u->path);
+		return mnt < 0 ? -1 : attach(mnt, root, u->path);
+	case UNIT_OVERLAY:
 		if (state)
 			snprintf(key, sizeof(key), "%s",
 				 state_key(state, u->path));
 		else
 			snprintf(key, sizeof(key), "u%zu", index);
-		return overlay(root, u, storage, key);
+		return unit_done(u, overlay(root, u, storage, key));
 	}
 	return -1;
 }

@@ -20,6 +20,7 @@ setup() {
 
 teardown() {
 	[ -z "${S:-}" ] || rm -rf "$S"
+	[ -z "${D:-}" ] || rm -rf "$D"
 	no_leftovers
 }
 
@@ -73,6 +74,27 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	[ "$(cat "$T/file")" = original ]
 	[ ! -e "$T/added" ] && [ ! -e "$H/hfile" ]
 	[ ! -e /tmp/overlay-session-test-tmp ] && [ ! -e /var/tmp/overlay-session-test-vtmp ]
+	[ "$(mounts_now)" -eq "$before" ]
+}
+
+@test "directories named with ':' and ',' (overlayfs's separators) are overlaid too" {
+	require_sandbox
+	# an overlay of its own: an entry of /tmp, a skeleton (mounts below)
+	findmnt -rn -o TARGET | grep -q '^/tmp/' || skip "no mount below /tmp"
+	D="/tmp/rtb-a:b,c-$$"
+	local before
+	mkdir "$D" && echo original > "$D/file"
+	chown -R "$SANDBOX_UID:$SANDBOX_GID" "$D"
+	before=$(mounts_now)
+	run os --keep="$S/st" -- sh -c "echo inside > '$D/file' && echo new > '$D/added' && cat '$D/file' '$D/added'"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'inside\nnew')" ]
+	[ "$(cat "$D/file")" = original ] && [ ! -e "$D/added" ]
+	run "${AS_USER[@]}" "$OS" --changes="$S/st"
+	[[ $output == *"M $D/file"* ]] && [[ $output == *"A $D/added"* ]]
+	run os --resume="$S/st" -- cat "$D/added"
+	[ "$output" = new ]
 	[ "$(mounts_now)" -eq "$before" ]
 }
 
