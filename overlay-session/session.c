@@ -229,19 +229,41 @@ static bool in_kept_skeleton(const struct plan *p, const struct unit *u,
 	return false;
 }
 
+/* A directory of a kept skeleton lives in the state, where a mode without
+ * write permission would stay and keep the caller from removing the
+ * state: it is sealed by a read-only mount of itself instead (with the
+ * mounts below it, which keep their own modes). */
+static int seal_by_mount(int root, const struct unit *u)
+{
+	_cleanup_close_ int mnt =
+		open_tree(root, rel(u->path),
+			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	if (mnt < 0 ||
+	    mount_setattr(mnt, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0) {
+		warn_errno("cannot protect `%s' in the session", u->path);
+		return -1;
+	}
+	return attach(mnt, root, u->path);
+}
+
 /* Skeleton directories the caller may not write in on the host are the
  * caller's in the new root: made read-only, as on the host, once every
- * mount point in them exists. Not inside a kept skeleton: the mode would
- * stay in the state, which the caller could then not remove. */
+ * mount point in them exists. */
 static int seal_skeletons(int root, const struct plan *p,
 			  const struct state *state)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct unit *u = &p->v[i];
 
-		if (u->kind == UNIT_DIR && !u->writable &&
-		    !in_kept_skeleton(p, u, state) &&
-		    fchmodat(root, rel(u->path), u->mode & ~0222, 0) < 0) {
+		if (u->kind != UNIT_DIR || u->writable)
+			continue;
+		if (in_kept_skeleton(p, u, state)) {
+			if (seal_by_mount(root, u) < 0)
+				return -1;
+		} else if (fchmodat(root, rel(u->path), u->mode & ~0222, 0) <
+			   0) {
 			warn_errno("cannot protect `%s' in the session",
 				   u->path);
 			return -1;

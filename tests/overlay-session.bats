@@ -194,20 +194,26 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	local name=rtb-skel-$$
 	run os --keep="$S/st" -- sh -c "
 		echo kept > /tmp/$name && mkdir /tmp/$name.d && echo in > /tmp/$name.d/f
+		# the sandbox's directory: root's, with mounts below, in /tmp
+		touch $SANDBOX_DIR/rtb-nested-$$ || echo refused
+		echo home > \$HOME/rtb-home-$$
 		touch /rtb-root-$$ || echo refused"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output == *"Permission denied"* ]]
-	[ "${lines[-1]}" = refused ]
+	[[ $output == *"Read-only file system"* ]]
+	[ "${lines[-1]}" = refused ] && [ "$(grep -cx refused <<< "$output")" -eq 2 ]
 	[ ! -e "/tmp/$name" ] && [ ! -e "/tmp/$name.d" ] && [ ! -e "/rtb-root-$$" ]
+	[ ! -e "$SANDBOX_DIR/rtb-nested-$$" ] && [ ! -e "$H/rtb-home-$$" ]
 	run "${AS_USER[@]}" "$OS" --changes="$S/st"
 	echo "$output"
 	[[ $output == *"A /tmp/$name"* ]]
 	[[ $output == *"A /tmp/$name.d/f"* ]]
 	# the skeleton's mount points are not changes
-	[ "$(grep -c ' /tmp/' <<< "$output")" -eq 3 ]
-	run os --resume="$S/st" -- cat "/tmp/$name" "/tmp/$name.d/f"
-	[ "$output" = "$(printf 'kept\nin')" ]
+	[ "$(grep ' /tmp/' <<< "$output" | grep -vc " $H/")" -eq 3 ]
+	[[ $output == *"A $H/rtb-home-$$"* ]]
+	run os --resume="$S/st" -- cat "/tmp/$name" "/tmp/$name.d/f" "$H/rtb-home-$$"
+	[ "$output" = "$(printf 'kept\nin\nhome')" ]
 	"${AS_USER[@]}" "$BIN/become-root" -- "$OS" --export-layer="$S/st" > "$T/layer.tar"
 	tar -tf "$T/layer.tar" | grep -qx "tmp/$name.d/f"
 }
