@@ -179,6 +179,15 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	tar -xf "$T/layer.tar" -C "$T/x"
 	[ "$(cat "$T/x/$rel/changed")" = "$(printf 'lower\nmore')" ]
 	[ "$(readlink "$T/x/$rel/link")" = added ]
+	# ... and by stargzify, whose eStargz layer verifies and unpacks alike.
+	"$BIN/stargzify" "$T/layer.tar" "$T/layer.esgz"
+	"$BIN/stargzify" --verify "$T/layer.esgz"
+	run "$BIN/stargzify" --list "$T/layer.esgz"
+	[[ $output == *"$rel/.wh.deleted"* ]]
+	[[ $output == *"$rel/replaced/.wh..wh..opq"* ]]
+	mkdir "$T/y"
+	tar -xzf "$T/layer.esgz" -C "$T/y"
+	diff -r "$T/x/$rel" "$T/y/$rel"
 	# Resume sees the session's world again, and keeps adding to it.
 	run os --resume="$S/st" -- sh -c 'cat changed added replaced/new; test ! -e deleted && echo ok; echo again > second'
 	[ "$output" = "$(printf 'lower\nmore\nnew\nfresh\nok')" ]
