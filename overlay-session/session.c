@@ -159,6 +159,43 @@ static int place_host(int mnt, int root, const struct unit *u, bool made)
 	return -1;
 }
 
+/* Make u's mount point in root, a directory or an empty file: 1 when
+ * made, 0 when there already (a resumed session finds those of its kept
+ * skeletons, --root finds the tree's own), -1 on failure. */
+static int mount_point(int root, const struct unit *u, bool dir)
+{
+	int fd;
+
+	if (dir && mkdirat(root, rel(u->path), u->mode) == 0)
+		return 1;
+	if (!dir) {
+		fd = openat(root, rel(u->path),
+			    O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, u->mode);
+		if (fd >= 0) {
+			close_quietly(fd);
+			return 1;
+		}
+	}
+	if (errno == EEXIST)
+		return 0;
+	warn_errno("cannot create `%s' in the session", u->path);
+	return -1;
+}
+
+/* A host entry of the plan, bound at its place in root (0, -1 or
+ * HOST_GONE). */
+static int bind_planned(int root, const struct unit *u, bool readonly,
+			bool recursive)
+{
+	_cleanup_close_ int mnt = host_tree(u->path, readonly, recursive, true);
+	int made;
+
+	if (mnt < 0)
+		return mnt;
+	made = mount_point(root, u, u->kind != UNIT_FILE);
+	return made < 0 ? -1 : place_host(mnt, root, u, made);
+}
+
 /* The overlay of one unit, at its place in root. The lower is given by
  * fd: overlayfs splits a lowerdir at ':' and ',', which any directory's
  * name may hold. */
@@ -175,11 +212,8 @@ static int overlay(int root, const struct unit *u, int storage, const char *key)
 		warn_errno("cannot open `%s'", u->path);
 		return -1;
 	}
-	if (mkdirat(root, rel(u->path), u->mode) < 0 && errno != EEXIST) {
-		/* (with --root the directory is there already) */
-		warn_errno("cannot create `%s' in the session", u->path);
+	if (mount_point(root, u, true) < 0)
 		return -1;
-	}
 	snprintf(lower, sizeof(lower), "/proc/self/fd/%d", dir);
 	mnt = overlay_mount(lower, storage, key, u->path);
 	return mnt < 0 ? -1 : attach(mnt, root, u->path);
@@ -290,18 +324,11 @@ static int build_unit(int root, const struct unit *u, int storage,
 {
 	char key[STATE_KEY_MAX + 24];
 	_cleanup_close_ int mnt = -1;
-	bool made;
-	int fd;
 
 	switch (u->kind) {
 	case UNIT_DIR:
-		if (strcmp(u->path, "/") != 0 &&
-		    mkdirat(root, rel(u->path), u->mode) < 0 &&
-		    errno != EEXIST) {
-			warn_errno("cannot create `%s' in the session",
-				   u->path);
+		if (strcmp(u->path, "/") != 0 && mount_point(root, u, true) < 0)
 			return -1;
-		}
 		if (state && session_unit_kept(u))
 			return keep_skeleton(root, u, storage,
 					     state_key(state, u->path));
@@ -315,31 +342,11 @@ static int build_unit(int root, const struct unit *u, int storage,
 		}
 		return 0;
 	case UNIT_FILE:
-		mnt = host_tree(u->path, true, false, true);
-		if (mnt < 0)
-			return unit_done(u, mnt);
-		fd = openat(root, rel(u->path),
-			    O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, u->mode);
-		if (fd < 0 && errno != EEXIST) {
-			warn_errno("cannot create `%s' in the session",
-				   u->path);
-			return -1;
-		}
-		if (fd >= 0)
-			close_quietly(fd);
-		return unit_done(u, place_host(mnt, root, u, fd >= 0));
+		return unit_done(u, bind_planned(root, u, true, false));
 	case UNIT_PASS:
 	case UNIT_RO:
-		mnt = host_tree(u->path, u->kind == UNIT_RO, true, true);
-		if (mnt < 0)
-			return unit_done(u, mnt);
-		made = mkdirat(root, rel(u->path), u->mode) == 0;
-		if (!made && errno != EEXIST) {
-			warn_errno("cannot create `%s' in the session",
-				   u->path);
-			return -1;
-		}
-		return unit_done(u, place_host(mnt, root, u, made));
+		return unit_done(
+			u, bind_planned(root, u, u->kind == UNIT_RO, true));
 	case UNIT_BIND:
 		mnt = host_tree(u->source, false, true, false);
 		return mnt < 0 ? -1 : attach(mnt, root, u->path);
