@@ -16,6 +16,7 @@
 #include "cleanup.h"
 #include "escape.h"
 #include "log.h"
+#include "points.h"
 
 const char *change_name(enum change_kind k)
 {
@@ -50,11 +51,19 @@ static bool is_opaque(int fd)
 struct walker {
 	change_fn fn;
 	void *ctx;
+	struct points points;
 };
 
+/* In a kept skeleton, is this entry the host's (a mount point or a copy
+ * of a link, points.h)? A state kept by an older version has no record:
+ * then every entry the lower has is taken for one. */
+static bool host_entry(const struct walker *w, const char *path, bool lower)
+{
+	return w->points.known ? points_has(&w->points, path) : lower;
+}
+
 /* Walk the upper directory fd, which is session path dir; in a kept
- * skeleton (skeleton), the entries the lower has are mount points of the
- * session, not its changes. */
+ * skeleton (skeleton), the host's entries are not changes. */
 static int walk_dir(struct walker *w, int fd, const char *dir, bool skeleton)
 {
 	int dup_fd = dup(fd);
@@ -92,7 +101,7 @@ static int walk_dir(struct walker *w, int fd, const char *dir, bool skeleton)
 			continue;
 		}
 		lower = in_lower(path);
-		if (skeleton && lower)
+		if (skeleton && host_entry(w, path, lower))
 			continue;
 		if (S_ISDIR(c.st.st_mode)) {
 			_cleanup_close_ int sub =
@@ -121,14 +130,13 @@ static int walk_dir(struct walker *w, int fd, const char *dir, bool skeleton)
 	return ret;
 }
 
-int changes_walk(const struct state *s, change_fn fn, void *ctx)
+/* Every overlay's upper and kept skeleton directory of s. */
+static int walk_units(const struct state *s, struct walker *w)
 {
-	struct walker w = { .fn = fn, .ctx = ctx };
+	/* an overlay's upper, or a kept skeleton directory */
+	static const char *const kinds[] = { "upper", "skel" };
 
 	for (size_t i = 0; i < s->n; i++) {
-		/* an overlay's upper, or a kept skeleton directory */
-		static const char *const kinds[] = { "upper", "skel" };
-
 		for (size_t k = 0; k < 2; k++) {
 			char rel[STATE_KEY_MAX + 8];
 			_cleanup_close_ int fd = -1;
@@ -145,12 +153,23 @@ int changes_walk(const struct state *s, change_fn fn, void *ctx)
 				warn_errno("cannot open `%s/%s'", s->dir, rel);
 				return -1;
 			}
-			ret = walk_dir(&w, fd, s->v[i].path, k == 1);
+			ret = walk_dir(w, fd, s->v[i].path, k == 1);
 			if (ret)
 				return ret;
 		}
 	}
 	return 0;
+}
+
+int changes_walk(const struct state *s, change_fn fn, void *ctx)
+{
+	struct walker w = { .fn = fn, .ctx = ctx };
+	int ret = points_load(s, &w.points);
+
+	if (ret == 0)
+		ret = walk_units(s, &w);
+	points_free(&w.points);
+	return ret;
 }
 
 static const char *type_name(mode_t m)

@@ -18,6 +18,7 @@
 #include "io.h"
 #include "log.h"
 #include "net.h"
+#include "points.h"
 #include "rootfs.h"
 #include "session.h"
 #include "syncpipe.h"
@@ -308,17 +309,16 @@ static int seal_skeletons(int root, const struct plan *p,
 
 /* The end of a unit (ret: 0, -1 or HOST_GONE). A skeleton's entries are
  * planned one by one, and in a busy /tmp some go away before the session
- * is built: those are left out, not a failure. */
+ * is built: those are left out (1), not a failure. */
 static int unit_done(const struct unit *u, int ret)
 {
 	if (ret != HOST_GONE)
 		return ret < 0 ? -1 : 0;
 	debug("`%s' is gone from the host: left out", u->path);
-	return 0;
+	return 1;
 }
 
-/* One unit in root. (EEXIST: a resumed session finds the mount points
- * of its kept skeletons.) */
+/* One unit in root: 0 when built, 1 when left out, -1 on failure. */
 static int build_unit(int root, const struct unit *u, int storage,
 		      struct state *state, size_t index)
 {
@@ -362,6 +362,28 @@ static int build_unit(int root, const struct unit *u, int storage,
 		return unit_done(u, overlay(root, u, storage, key));
 	}
 	return -1;
+}
+
+/* Every unit of the plan in root. A kept session's skeletons first lose
+ * the host's entries of the last session (points.h), which are made again
+ * if still there, and the new ones are recorded. */
+static int build_tree(const struct session *s, int root, int storage)
+{
+	_cleanup_free_ bool *built = calloc(s->plan->n + 1, sizeof(*built));
+
+	if (!built)
+		die("out of memory");
+	if (s->state)
+		points_clear(s->state, storage);
+	for (size_t i = 0; i < s->plan->n; i++) {
+		int ret =
+			build_unit(root, &s->plan->v[i], storage, s->state, i);
+
+		if (ret < 0)
+			return -1;
+		built[i] = ret == 0;
+	}
+	return s->state ? points_save(s->state, s->plan, built) : 0;
 }
 
 /* pivot_root into root (attached first: pivot_root wants a mount of our
@@ -499,9 +521,8 @@ _Noreturn static void child(const struct session *s, uid_t uid, gid_t gid,
 		root = new_tmpfs("the session's root");
 	if (root < 0)
 		_exit(EXIT_SETUP);
-	for (size_t i = 0; i < s->plan->n; i++)
-		if (build_unit(root, &s->plan->v[i], storage, s->state, i) < 0)
-			_exit(EXIT_SETUP);
+	if (build_tree(s, root, storage) < 0)
+		_exit(EXIT_SETUP);
 	if (seal_skeletons(root, s->plan, s->state) < 0)
 		_exit(EXIT_SETUP);
 	if (s->net && bind_resolv_conf(root, storage) < 0)

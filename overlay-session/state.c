@@ -166,13 +166,29 @@ void state_close(struct state *s)
 	s->dirfd = -1;
 }
 
-const char *state_key(struct state *s, const char *path)
+const char *state_path_key(const struct state *s, const char *path)
 {
-	struct state_unit *v;
-
 	for (size_t i = 0; i < s->n; i++)
 		if (strcmp(s->v[i].path, path) == 0)
 			return s->v[i].key;
+	return NULL;
+}
+
+const char *state_key_path(const struct state *s, const char *key)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].key, key) == 0)
+			return s->v[i].path;
+	return NULL;
+}
+
+const char *state_key(struct state *s, const char *path)
+{
+	const char *key = state_path_key(s, path);
+	struct state_unit *v;
+
+	if (key)
+		return key;
 	v = realloc(s->v, (s->n + 1) * sizeof(*v));
 	if (!v)
 		die("out of memory");

@@ -10,6 +10,7 @@
  *   DIR/skel/KEY                what the session created in a directory
  *                               with mounts below it (layout.h), which
  *                               cannot be overlaid
+ *   DIR/overlay-session.points  the host's entries in skel/KEY (points.h)
  *
  * Paths are stored escaped (%XX for bytes up to space, '%' and DEL), so
  * that a name with a newline or tab cannot forge a line. */
@@ -43,6 +44,9 @@ int state_open(struct state *s, const char *dir, bool create);
 void state_close(struct state *s);
 /* The key of the overlay of path, assigned when new. */
 const char *state_key(struct state *s, const char *path);
+/* The key of path, or the path of key: NULL when there is none. */
+const char *state_path_key(const struct state *s, const char *path);
+const char *state_key_path(const struct state *s, const char *key);
 /* Write the units file (atomically). */
 int state_save(struct state *s);
 

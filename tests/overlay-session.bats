@@ -21,6 +21,7 @@ setup() {
 teardown() {
 	[ -z "${S:-}" ] || rm -rf "$S"
 	[ -z "${D:-}" ] || rm -rf "$D"
+	rm -rf /tmp/rtb-gone-"$$".*
 	no_leftovers
 }
 
@@ -225,6 +226,31 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	[ "$output" = "$(printf 'kept\nin\nhome')" ]
 	"${AS_USER[@]}" "$BIN/become-root" -- "$OS" --export-layer="$S/st" > "$T/layer.tar"
 	tar -tf "$T/layer.tar" | grep -qx "tmp/$name.d/f"
+}
+
+@test "kept: host entries of a skeleton removed after the session are neither changes nor left in its tree" {
+	require_sandbox
+	findmnt -rn -o TARGET | grep -q '^/tmp/' || skip "no mount below /tmp"
+	local g=/tmp/rtb-gone-$$
+	# entries of others in the kept /tmp skeleton: mounted one by one
+	mkdir "$g.d" "$g.t" && echo x > "$g.f" && ln -s /nowhere "$g.l"
+	run os --keep="$S/st" -- sh -c "cat $g.f && echo mine > /tmp/rtb-mine-$$"
+	[ "$status" -eq 0 ] && [ "$output" = x ]
+	rm -rf "$g".*
+	# and one that is a file now: its old mount point must not be in the way
+	echo t > "$g.t"
+	run "${AS_USER[@]}" "$OS" --changes="$S/st"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"A /tmp/rtb-mine-$$"* ]]
+	[[ $output != *rtb-gone* ]]
+	run os --resume="$S/st" -- sh -c "ls -d $g.* 2>/dev/null; cat $g.t /tmp/rtb-mine-$$"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\nt\nmine' "$g.t")" ]
+	"${AS_USER[@]}" "$BIN/become-root" -- "$OS" --export-layer="$S/st" > "$T/layer.tar"
+	! tar -tf "$T/layer.tar" | grep rtb-gone
+	tar -tf "$T/layer.tar" | grep -qx "tmp/rtb-mine-$$"
 }
 
 @test "entries of a skeleton removed while the session is built are left out, not a failure" {
