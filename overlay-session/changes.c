@@ -133,7 +133,6 @@ static int walk_dir(struct walker *w, int fd, const char *dir, bool skeleton)
 /* Every overlay's upper and kept skeleton directory of s. */
 static int walk_units(const struct state *s, struct walker *w)
 {
-	/* an overlay's upper, or a kept skeleton directory */
 	static const char *const kinds[] = { "upper", "skel" };
 
 	for (size_t i = 0; i < s->n; i++) {
