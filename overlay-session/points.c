@@ -13,7 +13,6 @@
 #include "io.h"
 #include "log.h"
 #include "points.h"
-#include "session.h"
 
 #define POINTS_MAX (64 << 20)
 
@@ -177,44 +176,22 @@ void points_clear(const struct state *s, int storage)
 	}
 }
 
-/* The innermost of the kept skeletons holding u, or NULL. */
-static const struct unit *innermost(const struct unit *const *kept,
-				    size_t n_kept, const struct unit *u)
-{
-	const struct unit *best = NULL;
-
-	for (size_t i = 0; i < n_kept; i++) {
-		size_t n = strlen(kept[i]->path);
-
-		if (!strncmp(u->path, kept[i]->path, n) && u->path[n] == '/' &&
-		    (!best || n > strlen(best->path)))
-			best = kept[i];
-	}
-	return best;
-}
-
 int points_save(const struct state *s, const struct plan *plan,
-		const bool *built)
+		const struct unit *const *skeleton_of)
 {
-	_cleanup_free_ const struct unit **kept =
-		calloc(plan->n ? plan->n : 1, sizeof(*kept));
-	size_t n_kept = 0;
-	FILE *f;
+	FILE *f = state_file_begin(s, STATE_POINTS);
+	/* a skeleton's entries come together: its key looked up once */
+	const struct unit *skeleton = NULL;
+	const char *key = NULL;
 
-	if (!kept)
-		die("out of memory");
-	for (size_t i = 0; i < plan->n; i++)
-		if (plan->v[i].kind == UNIT_DIR &&
-		    session_unit_kept(&plan->v[i]))
-			kept[n_kept++] = &plan->v[i];
-	f = state_file_begin(s, STATE_POINTS);
 	if (!f)
 		return -1;
-	for (size_t i = 0; n_kept && i < plan->n; i++) {
-		const struct unit *k =
-			built[i] ? innermost(kept, n_kept, &plan->v[i]) : NULL;
-		const char *key = k ? state_path_key(s, k->path) : NULL;
-
+	for (size_t i = 0; i < plan->n; i++) {
+		if (skeleton_of[i] != skeleton) {
+			skeleton = skeleton_of[i];
+			key = skeleton ? state_path_key(s, skeleton->path)
+				       : NULL;
+		}
 		if (!key)
 			continue;
 		fprintf(f, "%s ", key);

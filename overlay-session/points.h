@@ -36,8 +36,9 @@ void points_free(struct points *p);
  * empty, so that nothing the command put there is lost. */
 void points_clear(const struct state *s, int storage);
 
-/* Record the units of plan, inside a kept skeleton, for which built[i]. */
+/* Record the units of plan that are in a kept skeleton: skeleton_of[i],
+ * NULL for a unit in none or left out. */
 int points_save(const struct state *s, const struct plan *plan,
-		const bool *built);
+		const struct unit *const *skeleton_of);
 
 #endif

@@ -228,8 +228,8 @@ bool session_unit_kept(const struct unit *u)
 
 /* A skeleton directory the caller may write in, in a kept session: what
  * the session creates in it lives in the state (skel/KEY), under the
- * mounts of the entries planned on their own, which stay there as empty
- * mount points (--changes skips them: they are in the lower). */
+ * mounts of the entries planned on their own, whose mount points stay
+ * there (recorded as the host's: points.h). */
 static int keep_skeleton(int root, const struct unit *u, int storage,
 			 const char *key)
 {
@@ -249,19 +249,34 @@ static int keep_skeleton(int root, const struct unit *u, int storage,
 	return attach(mnt, root, u->path);
 }
 
-/* Is u inside a skeleton kept in the state? */
-static bool in_kept_skeleton(const struct plan *p, const struct unit *u,
-			     const struct state *state)
+/* For each unit of p, the innermost skeleton directory kept in the
+ * state that holds it, or NULL. Kept skeletons are few (/tmp, home): each
+ * unit is compared with those only. */
+static const struct unit **kept_skeletons_of(const struct plan *p)
 {
-	for (size_t i = 0; state && i < p->n; i++) {
-		const struct unit *k = &p->v[i];
-		size_t n = strlen(k->path);
+	const struct unit **of = calloc(p->n + 1, sizeof(*of));
+	_cleanup_free_ const struct unit **kept =
+		calloc(p->n + 1, sizeof(*kept));
+	size_t n_kept = 0;
 
-		if (k->kind == UNIT_DIR && session_unit_kept(k) &&
-		    !strncmp(u->path, k->path, n) && u->path[n] == '/')
-			return true;
+	if (!of || !kept)
+		die("out of memory");
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].kind == UNIT_DIR && session_unit_kept(&p->v[i]))
+			kept[n_kept++] = &p->v[i];
+	for (size_t i = 0; i < p->n; i++) {
+		const char *path = p->v[i].path;
+
+		for (size_t k = 0; k < n_kept; k++) {
+			size_t n = strlen(kept[k]->path);
+
+			if (!strncmp(path, kept[k]->path, n) &&
+			    path[n] == '/' &&
+			    (!of[i] || n > strlen(of[i]->path)))
+				of[i] = kept[k];
+		}
 	}
-	return false;
+	return of;
 }
 
 /* A directory of a kept skeleton lives in the state, where a mode without
@@ -285,16 +300,17 @@ static int seal_by_mount(int root, const struct unit *u)
 
 /* Skeleton directories the caller may not write in on the host are the
  * caller's in the new root: made read-only, as on the host, once every
- * mount point in them exists. */
+ * mount point in them exists. kept_of: kept_skeletons_of(), or NULL when
+ * the session is not kept. */
 static int seal_skeletons(int root, const struct plan *p,
-			  const struct state *state)
+			  const struct unit *const *kept_of)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct unit *u = &p->v[i];
 
 		if (u->kind != UNIT_DIR || u->writable)
 			continue;
-		if (in_kept_skeleton(p, u, state)) {
+		if (kept_of && kept_of[i]) {
 			if (seal_by_mount(root, u) < 0)
 				return -1;
 		} else if (fchmodat(root, rel(u->path), u->mode & ~0222, 0) <
@@ -364,15 +380,15 @@ static int build_unit(int root, const struct unit *u, int storage,
 	return -1;
 }
 
-/* Every unit of the plan in root. A kept session's skeletons first lose
- * the host's entries of the last session (points.h), which are made again
- * if still there, and the new ones are recorded. */
+/* Every unit of the plan in root, then the skeletons sealed. A kept
+ * session's skeletons first lose the host's entries of the last session
+ * (points.h), which are made again if still there, and the new ones are
+ * recorded. */
 static int build_tree(const struct session *s, int root, int storage)
 {
-	_cleanup_free_ bool *built = calloc(s->plan->n + 1, sizeof(*built));
+	_cleanup_free_ const struct unit **kept_of =
+		s->state ? kept_skeletons_of(s->plan) : NULL;
 
-	if (!built)
-		die("out of memory");
 	if (s->state)
 		points_clear(s->state, storage);
 	for (size_t i = 0; i < s->plan->n; i++) {
@@ -381,9 +397,13 @@ static int build_tree(const struct session *s, int root, int storage)
 
 		if (ret < 0)
 			return -1;
-		built[i] = ret == 0;
+		/* left out: nothing of it in its skeleton */
+		if (ret == 1 && kept_of)
+			kept_of[i] = NULL;
 	}
-	return s->state ? points_save(s->state, s->plan, built) : 0;
+	if (seal_skeletons(root, s->plan, kept_of) < 0)
+		return -1;
+	return s->state ? points_save(s->state, s->plan, kept_of) : 0;
 }
 
 /* pivot_root into root (attached first: pivot_root wants a mount of our
@@ -522,8 +542,6 @@ _Noreturn static void child(const struct session *s, uid_t uid, gid_t gid,
 	if (root < 0)
 		_exit(EXIT_SETUP);
 	if (build_tree(s, root, storage) < 0)
-		_exit(EXIT_SETUP);
-	if (seal_skeletons(root, s->plan, s->state) < 0)
 		_exit(EXIT_SETUP);
 	if (s->net && bind_resolv_conf(root, storage) < 0)
 		_exit(EXIT_SETUP);
