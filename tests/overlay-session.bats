@@ -67,14 +67,18 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 		id -u; pwd'
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = inside ] && [ "${lines[1]}" = new ] &&
-		[ "${lines[2]}" = h ] && [ "${lines[3]}" = t ]
+	[ "${lines[0]}" = inside ]
+	[ "${lines[1]}" = new ]
+	[ "${lines[2]}" = h ]
+	[ "${lines[3]}" = t ]
 	[ "${lines[4]}" = "$SANDBOX_UID" ]
 	[ "${lines[5]}" = "$T" ]
 	# The host saw none of it.
 	[ "$(cat "$T/file")" = original ]
-	[ ! -e "$T/added" ] && [ ! -e "$H/hfile" ]
-	[ ! -e /tmp/overlay-session-test-tmp ] && [ ! -e /var/tmp/overlay-session-test-vtmp ]
+	[ ! -e "$T/added" ]
+	[ ! -e "$H/hfile" ]
+	[ ! -e /tmp/overlay-session-test-tmp ]
+	[ ! -e /var/tmp/overlay-session-test-vtmp ]
 	[ "$(mounts_now)" -eq "$before" ]
 }
 
@@ -91,9 +95,11 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'inside\nnew')" ]
-	[ "$(cat "$D/file")" = original ] && [ ! -e "$D/added" ]
+	[ "$(cat "$D/file")" = original ]
+	[ ! -e "$D/added" ]
 	run "${AS_USER[@]}" "$OS" --changes="$S/st"
-	[[ $output == *"M $D/file"* ]] && [[ $output == *"A $D/added"* ]]
+	[[ $output == *"C $D/file"* ]]
+	[[ $output == *"A $D/added"* ]]
 	run os --resume="$S/st" -- cat "$D/added"
 	[ "$output" = new ]
 	[ "$(mounts_now)" -eq "$before" ]
@@ -157,7 +163,9 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 		ln -s added link'
 	[ "$status" -eq 0 ]
 	# Nothing reached the host.
-	[ ! -e "$T/added" ] && [ -e "$T/deleted" ] && [ -e "$T/replaced/old" ]
+	[ ! -e "$T/added" ]
+	[ -e "$T/deleted" ]
+	[ -e "$T/replaced/old" ]
 	run "${AS_USER[@]}" "$OS" --changes="$S/st"
 	[ "$status" -eq 0 ]
 	[[ $output == *"C $T/changed"* ]]
@@ -212,9 +220,13 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	[ "$status" -eq 0 ]
 	[[ $output == *"Permission denied"* ]]
 	[[ $output == *"Read-only file system"* ]]
-	[ "${lines[-1]}" = refused ] && [ "$(grep -cx refused <<< "$output")" -eq 2 ]
-	[ ! -e "/tmp/$name" ] && [ ! -e "/tmp/$name.d" ] && [ ! -e "/rtb-root-$$" ]
-	[ ! -e "$SANDBOX_DIR/rtb-nested-$$" ] && [ ! -e "$H/rtb-home-$$" ]
+	[ "${lines[-1]}" = refused ]
+	[ "$(grep -cx refused <<< "$output")" -eq 2 ]
+	[ ! -e "/tmp/$name" ]
+	[ ! -e "/tmp/$name.d" ]
+	[ ! -e "/rtb-root-$$" ]
+	[ ! -e "$SANDBOX_DIR/rtb-nested-$$" ]
+	[ ! -e "$H/rtb-home-$$" ]
 	run "${AS_USER[@]}" "$OS" --changes="$S/st"
 	echo "$output"
 	[[ $output == *"A /tmp/$name"* ]]
@@ -235,7 +247,8 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	# entries of others in the kept /tmp skeleton: mounted one by one
 	mkdir "$g.d" "$g.t" && echo x > "$g.f" && ln -s /nowhere "$g.l"
 	run os --keep="$S/st" -- sh -c "cat $g.f && echo mine > /tmp/rtb-mine-$$"
-	[ "$status" -eq 0 ] && [ "$output" = x ]
+	[ "$status" -eq 0 ]
+	[ "$output" = x ]
 	rm -rf "$g".*
 	# and one that is a file now: its old mount point must not be in the way
 	echo t > "$g.t"
@@ -377,7 +390,8 @@ make_deb() {
 	[[ $output == *"install ok installed"* ]]
 	[ "${lines[-1]}" = ok ]
 	# The host has none of it, and nothing is left running or mounted.
-	[ ! -e /usr/bin/rtb-hello ] && [ ! -e /usr/bin/rtb-touched ]
+	[ ! -e /usr/bin/rtb-hello ]
+	[ ! -e /usr/bin/rtb-touched ]
 	! dpkg-query -W rtb-hello 2>/dev/null
 	! grep -q changed /etc/hostname
 	[ "$(mounts_now)" -eq "$before" ]

@@ -107,7 +107,8 @@ make_blob() {
 	done
 	[[ ${lines[0]} == "Usage: slirp4netns [OPTION]... PID|PATH|FD [TAPNAME]" ]]
 	run "$S4" -h
-	[ "$status" -eq 0 ] && [[ $output == *--enable-sandbox* ]]
+	[ "$status" -eq 0 ]
+	[[ $output == *--enable-sandbox* ]]
 }
 
 @test "--version prints the lines of upstream's" {
@@ -186,7 +187,8 @@ check_configure() {
 	run in_ns ip -o -4 addr show tap0
 	[[ $output == *"inet 10.0.2.100/24"* ]]
 	run in_ns ip link show tap0
-	[[ $output == *"mtu 65520"* ]] && [[ $output == *",UP"* ]]
+	[[ $output == *"mtu 65520"* ]]
+	[[ $output == *",UP"* ]]
 	run in_ns ip link show lo
 	[[ $output == *"UP"* ]]
 	run in_ns ip route show default
