@@ -57,9 +57,32 @@ struct walker {
 /* In a kept skeleton, is this entry the host's (a mount point or a copy
  * of a link, points.h)? A state kept by an older version has no record:
  * then every entry the lower has is taken for one. */
-static bool host_entry(const struct walker *w, const char *path, bool lower)
+static bool host_entry(const struct walker *w, const struct change *c,
+		       bool lower)
 {
-	return w->points.known ? points_has(&w->points, path) : lower;
+	return w->points.known
+		       ? points_is_host(&w->points, c->path, c->dirfd, c->name)
+		       : lower;
+}
+
+struct deleted_in {
+	struct walker *w;
+	int fd;
+	struct stat st;
+};
+
+/* A link of the host's the session deleted from a skeleton directory:
+ * told as a whiteout would be, with the directory's owner and time. */
+static int deleted_link(const char *path, const char *name, void *ctx)
+{
+	struct deleted_in *d = ctx;
+	struct change c = { .kind = CHANGE_DELETED,
+			    .path = path,
+			    .dirfd = d->fd,
+			    .name = name,
+			    .st = d->st };
+
+	return d->w->fn(&c, d->w->ctx);
 }
 
 /* Walk the upper directory fd, which is session path dir; in a kept
@@ -101,7 +124,7 @@ static int walk_dir(struct walker *w, int fd, const char *dir, bool skeleton)
 			continue;
 		}
 		lower = in_lower(path);
-		if (skeleton && host_entry(w, path, lower))
+		if (skeleton && host_entry(w, &c, lower))
 			continue;
 		if (S_ISDIR(c.st.st_mode)) {
 			_cleanup_close_ int sub =
@@ -127,6 +150,13 @@ static int walk_dir(struct walker *w, int fd, const char *dir, bool skeleton)
 		ret = w->fn(&c, w->ctx);
 	}
 	closedir(d);
+	if (ret == 0 && skeleton) {
+		struct deleted_in del = { .w = w, .fd = fd };
+
+		if (fstat(fd, &del.st) == 0)
+			ret = points_each_deleted(&w->points, dir, fd,
+						  deleted_link, &del);
+	}
 	return ret;
 }
 

@@ -38,8 +38,7 @@ static void add(struct plan *p, enum unit_kind kind, const char *path,
 		die("out of memory");
 }
 
-/* Is path below dir (or dir itself when or_equal)? "/" is above all. */
-static bool is_below(const char *path, const char *dir, bool or_equal)
+bool is_below(const char *path, const char *dir, bool or_equal)
 {
 	size_t n = strlen(dir);
 

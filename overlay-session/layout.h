@@ -55,6 +55,9 @@ void plan_free(struct plan *p);
 /* Is path inside (or equal to) an overlay unit? Returns that unit. */
 const struct unit *plan_overlay_of(const struct plan *p, const char *path);
 
+/* Is path below dir (or dir itself when or_equal)? "/" is above all.
+ * Pure. */
+bool is_below(const char *path, const char *dir, bool or_equal);
 /* Does a mount point lie strictly below dir? (points: sorted.) Pure. */
 bool mounts_below(const char *const *points, size_t n, const char *dir);
 

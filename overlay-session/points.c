@@ -15,178 +15,328 @@
 #include "points.h"
 
 #define POINTS_MAX (64 << 20)
+/* The record of the last session while a resume replaces the host's
+ * entries, with those the resume makes: until the new record is written,
+ * an entry of either may be in a skeleton, and one missing is no
+ * deletion. */
+#define STATE_POINTS_CLEARING STATE_POINTS ".clearing"
 
-/* One line: the key of a skeleton of s and a path strictly below it.
- * Returns the unit's path, NULL when malformed. */
-static const char *parse_line(const struct state *s, char *line,
-			      char path[PATH_MAX])
+/* --- the records --- */
+
+static int cmp_point(const void *a, const void *b)
 {
-	char *sep = strchr(line, ' ');
+	return strcmp(((const struct point *)a)->path,
+		      ((const struct point *)b)->path);
+}
+
+int points_parse_line(const struct state *s, char *line, bool targets,
+		      struct point *pt)
+{
+	/* fields one space apart, none empty (strsep, not strtok: "a  b"
+	 * is no line of ours) */
+	char *rest = line, *key = strsep(&rest, " ");
+	char *path = strsep(&rest, " "), *target = strsep(&rest, " ");
+	char buf[PATH_MAX];
 	const char *top;
-	size_t n;
 
-	if (!sep)
-		return NULL;
-	*sep = '\0';
-	top = state_key_path(s, line);
-	if (!top || path_unescape(sep + 1, path, PATH_MAX) < 0)
-		return NULL;
-	n = strcmp(top, "/") ? strlen(top) : 0;
-	if (strncmp(path, top, n) != 0 || path[n] != '/' || !path[n + 1])
-		return NULL;
-	return top;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The record's lines, in order; -1 with errno ENOENT when there is none. */
-static int read_lines(const struct state *s, char **text, char ***lines,
-		      size_t *n)
-{
-	size_t len, cap = 0;
-	char *save = NULL;
-
-	*lines = NULL;
-	*n = 0;
-	if (read_file_at(s->dirfd, STATE_POINTS, POINTS_MAX, text, &len) < 0)
+	memset(pt, 0, sizeof(*pt));
+	if (!*key || !path || !*path || (target && (!*target || !targets)) ||
+	    rest || strlen(key) >= sizeof(pt->key) ||
+	    !(top = state_key_path(s, key)) ||
+	    path_unescape(path, buf, sizeof(buf)) < 0)
 		return -1;
-	for (char *l = strtok_r(*text, "\n", &save); l;
+	pt->top_len = strcmp(top, "/") ? strlen(top) : 0;
+	if (strncmp(buf, top, pt->top_len) != 0 || buf[pt->top_len] != '/' ||
+	    !buf[pt->top_len + 1])
+		return -1;
+	strcpy(pt->key, key);
+	if (!(pt->path = strdup(buf)))
+		die("out of memory");
+	if (target) {
+		if (path_unescape(target, buf, sizeof(buf)) < 0) {
+			free(pt->path);
+			return -1;
+		}
+		if (!(pt->target = strdup(buf)))
+			die("out of memory");
+	}
+	return 0;
+}
+
+static void free_array(struct point *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].path);
+		free(v[i].target);
+	}
+	free(v);
+}
+
+/* Record name of s, sorted: 0, or -1 with errno ENOENT when there is none
+ * and the reason printed otherwise. */
+static int load_file(const struct state *s, const char *name, bool targets,
+		     struct point **v, size_t *n)
+{
+	_cleanup_free_ char *text = NULL;
+	char *save = NULL;
+	size_t len, cap = 0, lineno = 0;
+
+	*v = NULL;
+	*n = 0;
+	if (read_file_at(s->dirfd, name, POINTS_MAX, &text, &len) < 0) {
+		if (errno != ENOENT)
+			warn_errno("`%s/%s'", s->dir, name);
+		return -1;
+	}
+	for (char *l = strtok_r(text, "\n", &save); l;
 	     l = strtok_r(NULL, "\n", &save)) {
+		lineno++;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
-			*lines = realloc(*lines, cap * sizeof(**lines));
-			if (!*lines)
+			*v = realloc(*v, cap * sizeof(**v));
+			if (!*v)
 				die("out of memory");
 		}
-		(*lines)[(*n)++] = l;
+		if (points_parse_line(s, l, targets, &(*v)[*n]) < 0) {
+			warn("`%s/%s' line %zu: malformed", s->dir, name,
+			     lineno);
+			free_array(*v, *n);
+			*v = NULL;
+			*n = 0;
+			errno = EINVAL;
+			return -1;
+		}
+		(*n)++;
 	}
+	if (*n)
+		qsort(*v, *n, sizeof(**v), cmp_point);
 	return 0;
 }
 
 int points_load(const struct state *s, struct points *p)
 {
-	_cleanup_free_ char *text = NULL;
-	_cleanup_free_ char **lines = NULL;
-	size_t n;
-
 	memset(p, 0, sizeof(*p));
-	if (read_lines(s, &text, &lines, &n) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		warn_errno("`%s/%s'", s->dir, STATE_POINTS);
-		return -1;
+	if (load_file(s, STATE_POINTS, true, &p->v, &p->n) < 0) {
+		if (errno != ENOENT)
+			return -1;
+		if (load_file(s, STATE_POINTS_CLEARING, true, &p->v, &p->n) < 0)
+			return errno == ENOENT ? 0 : -1;
+		p->clearing = true;
 	}
 	p->known = true;
-	p->v = calloc(n ? n : 1, sizeof(*p->v));
-	if (!p->v)
-		die("out of memory");
-	for (size_t i = 0; i < n; i++) {
-		char path[PATH_MAX];
-
-		if (!parse_line(s, lines[i], path)) {
-			warn("`%s/%s' line %zu: malformed", s->dir,
-			     STATE_POINTS, i + 1);
-			points_free(p);
-			return -1;
-		}
-		if (!(p->v[p->n++] = strdup(path)))
-			die("out of memory");
+	if (load_file(s, STATE_DELETED, false, &p->deleted, &p->n_deleted) <
+		    0 &&
+	    errno != ENOENT) {
+		points_free(p);
+		return -1;
 	}
-	qsort(p->v, p->n, sizeof(*p->v), cmp_str);
 	return 0;
-}
-
-bool points_has(const struct points *p, const char *path)
-{
-	return p->n && bsearch(&path, p->v, p->n, sizeof(*p->v), cmp_str);
 }
 
 void points_free(struct points *p)
 {
-	for (size_t i = 0; i < p->n; i++)
-		free(p->v[i]);
-	free(p->v);
+	free_array(p->v, p->n);
+	free_array(p->deleted, p->n_deleted);
 	memset(p, 0, sizeof(*p));
 }
 
-/* The directory holding rel below storage, never through a symbolic
- * link: what the command did in the skeleton must not steer a removal
- * out of it. */
-static int open_parent(int storage, char *rel, const char **base)
+/* The first of v (sorted) whose path is path or begins with it. */
+static size_t lower_bound(const struct point *v, size_t n, const char *path)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(v[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* --- entries in the skeletons --- */
+
+static bool link_to(int dirfd, const char *name, const char *target)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlinkat(dirfd, name, buf, sizeof(buf) - 1);
+
+	return n >= 0 && (size_t)n == strlen(target) &&
+	       memcmp(buf, target, (size_t)n) == 0;
+}
+
+/* An entry as the session made it for the host: a link with the target
+ * it was given (a journal may name two for one path); any other entry
+ * recorded (mount points cannot be removed while the session runs). */
+static bool as_made(const struct point *v, size_t n, const char *path,
+		    int dirfd, const char *name)
+{
+	for (size_t i = lower_bound(v, n, path);
+	     i < n && strcmp(v[i].path, path) == 0; i++)
+		if (!v[i].target || link_to(dirfd, name, v[i].target))
+			return true;
+	return false;
+}
+
+bool points_is_host(const struct points *p, const char *path, int dirfd,
+		    const char *name)
+{
+	return as_made(p->v, p->n, path, dirfd, name);
+}
+
+/* Is the entry name of dirfd missing? Not when that cannot be told. */
+static bool missing(int dirfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+	       errno == ENOENT;
+}
+
+/* For each of v directly in dir whose entry in dirfd is missing (links
+ * only: a copy's target tells it), fn; stops at a non-zero return. */
+static int each_missing(const struct point *v, size_t n, bool links,
+			const char *dir, int dirfd,
+			int (*fn)(const char *, const char *, void *),
+			void *ctx)
+{
+	char prefix[PATH_MAX];
+	int len = snprintf(prefix, sizeof(prefix), "%s/",
+			   strcmp(dir, "/") ? dir : "");
+	int ret = 0;
+
+	if (len < 0 || (size_t)len >= sizeof(prefix))
+		return 0;
+
+	for (size_t i = lower_bound(v, n, prefix);
+	     ret == 0 && i < n && strncmp(v[i].path, prefix, (size_t)len) == 0;
+	     i++) {
+		const char *name = v[i].path + len;
+
+		if (strchr(name, '/') || (links && !v[i].target) ||
+		    (i > 0 && strcmp(v[i - 1].path, v[i].path) == 0))
+			continue;
+		if (missing(dirfd, name))
+			ret = fn(v[i].path, name, ctx);
+	}
+	return ret;
+}
+
+int points_each_deleted(const struct points *p, const char *dir, int dirfd,
+			int (*fn)(const char *path, const char *name,
+				  void *ctx),
+			void *ctx)
+{
+	int ret = 0;
+
+	/* After an interrupted resume a link missing may have been
+	 * removed by it: only the deletions recorded before count. */
+	if (!p->clearing)
+		ret = each_missing(p->v, p->n, true, dir, dirfd, fn, ctx);
+	if (ret == 0)
+		ret = each_missing(p->deleted, p->n_deleted, false, dir, dirfd,
+				   fn, ctx);
+	return ret;
+}
+
+bool points_deleted(const struct points *p, const char *path)
+{
+	size_t i = lower_bound(p->deleted, p->n_deleted, path);
+
+	return i < p->n_deleted && strcmp(p->deleted[i].path, path) == 0;
+}
+
+/* --- a resume --- */
+
+/* The directory of skeleton entry pt in storage, never through a symbolic
+ * link: what the command did in the skeleton must not steer a removal out
+ * of it. *name: the entry's name there. */
+static int open_parent(int storage, const struct point *pt, const char **name)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
 			   RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
 	};
-	char *slash = strrchr(rel, '/');
-	int fd;
-
-	*slash = '\0';
-	*base = slash + 1;
-	fd = (int)syscall(SYS_openat2, storage, rel, &how, sizeof(how));
-	*slash = '/';
-	return fd;
-}
-
-static void clear_one(int storage, const char *key, const char *top,
-		      const char *path)
-{
 	char rel[PATH_MAX + 32];
-	const char *base;
-	_cleanup_close_ int dir = -1;
-	struct stat st;
-	int flags = 0;
-	size_t n = strcmp(top, "/") ? strlen(top) : 0;
+	char *slash;
+	int n = snprintf(rel, sizeof(rel), "skel/%s/%s", pt->key,
+			 pt->path + pt->top_len + 1);
 
-	if (snprintf(rel, sizeof(rel), "skel/%s/%s", key, path + n + 1) >=
-	    (int)sizeof(rel))
-		return;
-	dir = open_parent(storage, rel, &base);
-	if (dir < 0 || fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return;
-	if (S_ISDIR(st.st_mode))
-		flags = AT_REMOVEDIR; /* fails unless empty */
-	else if (!S_ISLNK(st.st_mode) && !(S_ISREG(st.st_mode) && !st.st_size))
-		return;
-	if (unlinkat(dir, base, flags) < 0 && errno != ENOTEMPTY &&
-	    errno != EEXIST)
-		debug("cannot remove `%s' of `%s': %s", path, top,
-		      strerror(errno));
+	if (n < 0 || (size_t)n >= sizeof(rel))
+		return -1;
+	slash = strrchr(rel, '/');
+	*slash = '\0';
+	*name = strrchr(pt->path, '/') + 1;
+	return (int)syscall(SYS_openat2, storage, rel, &how, sizeof(how));
 }
 
-void points_clear(const struct state *s, int storage)
+struct deletions {
+	struct point *v;
+	size_t n, cap;
+};
+
+static void add_deletion(struct deletions *d, const struct point *pt)
 {
-	_cleanup_free_ char *text = NULL;
-	_cleanup_free_ char **lines = NULL;
-	size_t n;
+	struct point *copy;
 
-	if (read_lines(s, &text, &lines, &n) < 0)
-		return;
-	/* children before their parents */
-	for (size_t i = n; i-- > 0;) {
-		char path[PATH_MAX];
-		const char *top = parse_line(s, lines[i], path);
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->v = realloc(d->v, d->cap * sizeof(*d->v));
+		if (!d->v)
+			die("out of memory");
+	}
+	copy = &d->v[d->n++];
+	*copy = *pt;
+	copy->target = NULL;
+	if (!(copy->path = strdup(pt->path)))
+		die("out of memory");
+}
 
-		if (top)
-			clear_one(storage, lines[i], top, path);
+/* Add the entries of v (links only: links) missing from the skeletons;
+ * none of a skeleton directory that is gone, which cannot tell. */
+static void collect_missing(struct deletions *d, int storage,
+			    const struct point *v, size_t n, bool links)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *name;
+		_cleanup_close_ int dir = -1;
+
+		if ((links && !v[i].target) ||
+		    (i > 0 && strcmp(v[i - 1].path, v[i].path) == 0))
+			continue;
+		dir = open_parent(storage, &v[i], &name);
+		if (dir >= 0 && missing(dir, name))
+			add_deletion(d, &v[i]);
 	}
 }
 
-int points_save(const struct state *s, const struct plan *plan,
-		const struct unit *const *skeleton_of)
+static void write_points(FILE *f, const struct point *v, size_t n)
 {
-	FILE *f = state_file_begin(s, STATE_POINTS);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s ", v[i].key);
+		path_escape(f, v[i].path);
+		if (v[i].target) {
+			fputc(' ', f);
+			path_escape(f, v[i].target);
+		}
+		fputc('\n', f);
+	}
+}
+
+/* The units of plan in a kept skeleton (skeleton_of[i]), as records. */
+static void write_plan(FILE *f, const struct state *s, const struct plan *plan,
+		       const struct unit *const *skeleton_of)
+{
 	/* a skeleton's entries come together: its key looked up once */
 	const struct unit *skeleton = NULL;
 	const char *key = NULL;
 
-	if (!f)
-		return -1;
 	for (size_t i = 0; i < plan->n; i++) {
+		const struct unit *u = &plan->v[i];
+
 		if (skeleton_of[i] != skeleton) {
 			skeleton = skeleton_of[i];
 			key = skeleton ? state_path_key(s, skeleton->path)
@@ -195,8 +345,114 @@ int points_save(const struct state *s, const struct plan *plan,
 		if (!key)
 			continue;
 		fprintf(f, "%s ", key);
-		path_escape(f, plan->v[i].path);
+		path_escape(f, u->path);
+		if (u->kind == UNIT_LINK) {
+			fputc(' ', f);
+			path_escape(f, u->source);
+		}
 		fputc('\n', f);
 	}
-	return state_file_commit(s, STATE_POINTS, f);
+}
+
+int points_note_deletions(const struct state *s, int storage, struct points *p)
+{
+	struct deletions d = { 0 };
+	FILE *f;
+
+	if (!p->known)
+		return 0;
+	collect_missing(&d, storage, p->deleted, p->n_deleted, false);
+	if (!p->clearing)
+		collect_missing(&d, storage, p->v, p->n, true);
+	free_array(p->deleted, p->n_deleted);
+	if (d.n)
+		qsort(d.v, d.n, sizeof(*d.v), cmp_point);
+	p->deleted = d.v;
+	p->n_deleted = d.n;
+	if (!(f = state_file_begin(s, STATE_DELETED)))
+		return -1;
+	write_points(f, p->deleted, p->n_deleted);
+	return state_file_commit(s, STATE_DELETED, f);
+}
+
+bool points_taken(const struct points *p, int storage, const char *key,
+		  const char *top, const char *path)
+{
+	struct point pt = { .top_len = strcmp(top, "/") ? strlen(top) : 0,
+			    .path = (char *)path };
+	const char *name;
+	_cleanup_close_ int dir = -1;
+
+	if (!p->known || strlen(key) >= sizeof(pt.key))
+		return false;
+	strcpy(pt.key, key);
+	dir = open_parent(storage, &pt, &name);
+	return dir >= 0 && !missing(dir, name) &&
+	       !as_made(p->v, p->n, path, dir, name);
+}
+
+/* Remove entry pt from its skeleton if the session made it (as_made):
+ * a link, or a directory or regular file only when empty. */
+static void clear_one(const struct points *p, int storage,
+		      const struct point *pt)
+{
+	const char *name;
+	_cleanup_close_ int dir = open_parent(storage, pt, &name);
+	struct stat st;
+	int flags = 0;
+
+	if (dir < 0 || fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !as_made(p->v, p->n, pt->path, dir, name))
+		return;
+	if (S_ISDIR(st.st_mode))
+		flags = AT_REMOVEDIR; /* fails unless empty */
+	else if (!S_ISLNK(st.st_mode) && !(S_ISREG(st.st_mode) && !st.st_size))
+		return;
+	if (unlinkat(dir, name, flags) < 0 && errno != ENOTEMPTY &&
+	    errno != EEXIST)
+		debug("cannot remove `%s': %s", pt->path, strerror(errno));
+}
+
+int points_clear(const struct state *s, int storage, const struct points *p,
+		 const struct plan *plan, const struct unit *const *skeleton_of)
+{
+	FILE *f;
+
+	if (!p->known)
+		return 0;
+	/* the journal first: until the new record, what is in the
+	 * skeletons is of the old record or the new */
+	if (!(f = state_file_begin(s, STATE_POINTS_CLEARING)))
+		return -1;
+	write_points(f, p->v, p->n);
+	write_plan(f, s, plan, skeleton_of);
+	if (state_file_commit(s, STATE_POINTS_CLEARING, f) < 0)
+		return -1;
+	if (unlinkat(s->dirfd, STATE_POINTS, 0) < 0 && errno != ENOENT) {
+		warn_errno("cannot remove `%s/%s'", s->dir, STATE_POINTS);
+		return -1;
+	}
+	/* children before their parents */
+	for (size_t i = p->n; i-- > 0;)
+		clear_one(p, storage, &p->v[i]);
+	return 0;
+}
+
+int points_save(const struct state *s, const struct plan *plan,
+		const struct unit *const *skeleton_of)
+{
+	FILE *f = state_file_begin(s, STATE_POINTS);
+
+	if (!f)
+		return -1;
+	write_plan(f, s, plan, skeleton_of);
+	if (state_file_commit(s, STATE_POINTS, f) < 0)
+		return -1;
+	if (unlinkat(s->dirfd, STATE_POINTS_CLEARING, 0) < 0 &&
+	    errno != ENOENT) {
+		warn_errno("cannot remove `%s/%s'", s->dir,
+			   STATE_POINTS_CLEARING);
+		return -1;
+	}
+	return 0;
 }

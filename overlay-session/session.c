@@ -264,18 +264,12 @@ static const struct unit **kept_skeletons_of(const struct plan *p)
 	for (size_t i = 0; i < p->n; i++)
 		if (p->v[i].kind == UNIT_DIR && session_unit_kept(&p->v[i]))
 			kept[n_kept++] = &p->v[i];
-	for (size_t i = 0; i < p->n; i++) {
-		const char *path = p->v[i].path;
-
-		for (size_t k = 0; k < n_kept; k++) {
-			size_t n = strlen(kept[k]->path);
-
-			if (!strncmp(path, kept[k]->path, n) &&
-			    path[n] == '/' &&
-			    (!of[i] || n > strlen(of[i]->path)))
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t k = 0; k < n_kept; k++)
+			if (is_below(p->v[i].path, kept[k]->path, false) &&
+			    (!of[i] ||
+			     strlen(kept[k]->path) > strlen(of[i]->path)))
 				of[i] = kept[k];
-		}
-	}
 	return of;
 }
 
@@ -303,12 +297,13 @@ static int seal_by_mount(int root, const struct unit *u)
  * mount point in them exists. kept_of: kept_skeletons_of(), or NULL when
  * the session is not kept. */
 static int seal_skeletons(int root, const struct plan *p,
-			  const struct unit *const *kept_of)
+			  const struct unit *const *kept_of,
+			  const bool *left_out)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct unit *u = &p->v[i];
 
-		if (u->kind != UNIT_DIR || u->writable)
+		if (u->kind != UNIT_DIR || u->writable || left_out[i])
 			continue;
 		if (kept_of && kept_of[i]) {
 			if (seal_by_mount(root, u) < 0)
@@ -380,30 +375,92 @@ static int build_unit(int root, const struct unit *u, int storage,
 	return -1;
 }
 
-/* Every unit of the plan in root, then the skeletons sealed. A kept
- * session's skeletons first lose the host's entries of the last session
- * (points.h), which are made again if still there, and the new ones are
+/* Every unit of the plan in root but those left_out, then the skeletons
+ * sealed. A unit left out while built (its host entry gone) is marked so,
+ * and is in no kept skeleton (kept_of). */
+static int build_units(const struct session *s, int root, int storage,
+		       const struct unit **kept_of, bool *left_out)
+{
+	for (size_t i = 0; i < s->plan->n; i++) {
+		int ret;
+
+		if (left_out[i])
+			continue;
+		ret = build_unit(root, &s->plan->v[i], storage, s->state, i);
+		if (ret < 0)
+			return -1;
+		if (ret == 1) {
+			left_out[i] = true;
+			if (kept_of)
+				kept_of[i] = NULL;
+		}
+	}
+	return seal_skeletons(root, s->plan, kept_of, left_out);
+}
+
+/* In a resumed session, the host's entries the session has replaced in
+ * its kept skeletons are left out, with everything below them: a link it
+ * deleted, and any entry where it has one of its own (the session's
+ * entries win over the host's, as an overlay's upper over its lower). */
+static void leave_out_replaced(const struct session *s, int storage,
+			       const struct points *p,
+			       const struct unit **kept_of, bool *left_out)
+{
+	/* the last unit left out that is not below another: units come
+	 * parents first, so those below it follow it */
+	const char *top = NULL;
+
+	for (size_t i = 0; i < s->plan->n; i++) {
+		const struct unit *u = &s->plan->v[i];
+		bool below = top && is_below(u->path, top, false);
+		const char *key;
+
+		/* --bind and --tmpfs are the caller's, not the host's */
+		if (!kept_of[i] || u->kind == UNIT_BIND ||
+		    u->kind == UNIT_TMPFS)
+			continue;
+		key = state_path_key(s->state, kept_of[i]->path);
+		if (!below && !points_deleted(p, u->path) &&
+		    !(key &&
+		      points_taken(p, storage, key, kept_of[i]->path, u->path)))
+			continue;
+		debug("`%s' is the session's own: the host's left out",
+		      u->path);
+		kept_of[i] = NULL;
+		left_out[i] = true;
+		if (!below)
+			top = u->path;
+	}
+}
+
+/* The session's tree in root. A kept session's skeletons first lose the
+ * host's entries of the last session (points.h), which are made again if
+ * still there and not replaced by the session, and what is made is
  * recorded. */
 static int build_tree(const struct session *s, int root, int storage)
 {
 	_cleanup_free_ const struct unit **kept_of =
 		s->state ? kept_skeletons_of(s->plan) : NULL;
+	_cleanup_free_ bool *left_out =
+		calloc(s->plan->n + 1, sizeof(*left_out));
+	struct points p;
+	int ret;
 
-	if (s->state)
-		points_clear(s->state, storage);
-	for (size_t i = 0; i < s->plan->n; i++) {
-		int ret =
-			build_unit(root, &s->plan->v[i], storage, s->state, i);
-
-		if (ret < 0)
-			return -1;
-		/* left out: nothing of it in its skeleton */
-		if (ret == 1 && kept_of)
-			kept_of[i] = NULL;
-	}
-	if (seal_skeletons(root, s->plan, kept_of) < 0)
+	if (!left_out)
+		die("out of memory");
+	if (!s->state)
+		return build_units(s, root, storage, NULL, left_out);
+	if (points_load(s->state, &p) < 0)
 		return -1;
-	return s->state ? points_save(s->state, s->plan, kept_of) : 0;
+	ret = points_note_deletions(s->state, storage, &p);
+	if (ret == 0) {
+		leave_out_replaced(s, storage, &p, kept_of, left_out);
+		ret = points_clear(s->state, storage, &p, s->plan, kept_of);
+	}
+	points_free(&p);
+	if (ret < 0 || build_units(s, root, storage, kept_of, left_out) < 0)
+		return -1;
+	return points_save(s->state, s->plan, kept_of);
 }
 
 /* pivot_root into root (attached first: pivot_root wants a mount of our

@@ -21,6 +21,7 @@ setup() {
 teardown() {
 	[ -z "${S:-}" ] || rm -rf "$S"
 	[ -z "${D:-}" ] || rm -rf "$D"
+	findmnt -rn -o TARGET | grep "^/tmp/rtb-gone-$$\." | xargs -r umount
 	rm -rf /tmp/rtb-gone-"$$".*
 	no_leftovers
 }
@@ -264,6 +265,89 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	"${AS_USER[@]}" "$BIN/become-root" -- "$OS" --export-layer="$S/st" > "$T/layer.tar"
 	! tar -tf "$T/layer.tar" | grep rtb-gone
 	tar -tf "$T/layer.tar" | grep -qx "tmp/rtb-mine-$$"
+}
+
+@test "kept: a skeleton's host links deleted or replaced by the session stay so; the session's entries win over the host's new ones" {
+	require_sandbox
+	findmnt -rn -o TARGET | grep -q '^/tmp/' || skip "no mount below /tmp"
+	local g=/tmp/rtb-gone-$$
+	ln -s /del "$g.del"
+	ln -s /rep "$g.rep"
+	run os --keep="$S/st" -- sh -c "rm $g.del && rm $g.rep && ln -s /mine $g.rep &&
+		echo file > $g.f && echo dir > $g.d && echo skel > $g.s"
+	[ "$status" -eq 0 ]
+	# the host now has entries where the session made its own, one a
+	# directory with a mount below (planned entry by entry)
+	echo host > "$g.f"
+	mkdir "$g.d" "$g.s" "$g.s/a" "$g.s/m" "$g.s/z"
+	mount -t tmpfs rtb "$g.s/m"
+	run "${AS_USER[@]}" "$OS" --changes="$S/st"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"D $g.del"* ]]
+	[[ $output == *"C $g.rep"* ]]
+	[[ $output == *"C $g.f"* ]]
+	[[ $output == *"C $g.d"* ]]
+	# twice: a resume must carry the deletion over to the next one (the
+	# first one forced: the lower has changed where the session wrote)
+	for force in --force ""; do
+		run --separate-stderr os --resume="$S/st" $force -- sh -c "ls -d $g.del 2>&1; readlink $g.rep; cat $g.f $g.d $g.s"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[[ ${lines[0]} == *"No such file"* ]]
+		[ "${lines[1]}" = /mine ]
+		[ "${lines[2]}" = file ]
+		[ "${lines[3]}" = dir ]
+		[ "${lines[4]}" = skel ]
+	done
+	"${AS_USER[@]}" "$BIN/become-root" -- "$OS" --export-layer="$S/st" > "$T/layer.tar"
+	tar -tvf "$T/layer.tar"
+	tar -tf "$T/layer.tar" | grep -qx "tmp/.wh.rtb-gone-$$.del"
+	[ "$(tar -xOf "$T/layer.tar" "tmp/rtb-gone-$$.f")" = file ]
+	tar -tvf "$T/layer.tar" | grep -q "tmp/rtb-gone-$$.rep -> /mine"
+	# the session makes the deleted link again: its own, no longer deleted
+	run os --resume="$S/st" -- ln -s /again "$g.del"
+	[ "$status" -eq 0 ]
+	run "${AS_USER[@]}" "$OS" --changes="$S/st"
+	[[ $output == *"C $g.del"* ]]
+	[[ $output != *"D $g.del"* ]]
+	run os --resume="$S/st" -- readlink "$g.del"
+	[ "$output" = /again ]
+}
+
+@test "kept: a resume that fails after removing the host's entries of a skeleton takes none for the session's" {
+	require_sandbox
+	findmnt -rn -o TARGET | grep -q '^/tmp/' || skip "no mount below /tmp"
+	local g=/tmp/rtb-gone-$$ st=$S/st
+	ln -s /kept "$g.a"
+	ln -s /old "$g.b"
+	os --keep="$st" -- true
+	ln -sfn /new "$g.b"
+	# a --bind of nothing fails last, once the host's entries are
+	# removed and made again: the journal stays, no new record
+	run --separate-stderr os --resume="$st" --bind=/rtb-none-$$:/mnt -- true
+	[ "$status" -eq 125 ]
+	[[ $stderr == *"cannot bind \`/rtb-none-$$'"* ]]
+	[ -e "$st/overlay-session.points.clearing" ]
+	[ ! -e "$st/overlay-session.points" ]
+	run "${AS_USER[@]}" "$OS" --changes="$st"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output != *rtb-gone* ]]
+	# and as it stops when killed before making them again
+	find "$st/skel" -name "rtb-gone-$$.*" -type l -delete
+	run "${AS_USER[@]}" "$OS" --changes="$st"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output != *rtb-gone* ]]
+	run os --resume="$st" -- readlink "$g.a" "$g.b"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '/kept\n/new')" ]
+	[ -e "$st/overlay-session.points" ]
+	[ ! -e "$st/overlay-session.points.clearing" ]
+	run "${AS_USER[@]}" "$OS" --changes="$st"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 }
 
 @test "entries of a skeleton removed while the session is built are left out, not a failure" {
