@@ -63,6 +63,24 @@ int points_parse_line(const struct state *s, char *line, bool targets,
 	return 0;
 }
 
+struct point_list {
+	struct point *v;
+	size_t n, cap;
+};
+
+/* A new slot at the end of l, zeroed. */
+static struct point *push(struct point_list *l)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = realloc(l->v, l->cap * sizeof(*l->v));
+		if (!l->v)
+			die("out of memory");
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
+	return &l->v[l->n++];
+}
+
 static void free_array(struct point *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -78,8 +96,9 @@ static int load_file(const struct state *s, const char *name, bool targets,
 		     struct point **v, size_t *n)
 {
 	_cleanup_free_ char *text = NULL;
+	struct point_list l = { 0 };
 	char *save = NULL;
-	size_t len, cap = 0, lineno = 0;
+	size_t len, lineno = 0;
 
 	*v = NULL;
 	*n = 0;
@@ -88,28 +107,21 @@ static int load_file(const struct state *s, const char *name, bool targets,
 			warn_errno("`%s/%s'", s->dir, name);
 		return -1;
 	}
-	for (char *l = strtok_r(text, "\n", &save); l;
-	     l = strtok_r(NULL, "\n", &save)) {
+	for (char *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		lineno++;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*v = realloc(*v, cap * sizeof(**v));
-			if (!*v)
-				die("out of memory");
-		}
-		if (points_parse_line(s, l, targets, &(*v)[*n]) < 0) {
+		if (points_parse_line(s, line, targets, push(&l)) < 0) {
 			warn("`%s/%s' line %zu: malformed", s->dir, name,
 			     lineno);
-			free_array(*v, *n);
-			*v = NULL;
-			*n = 0;
+			free_array(l.v, l.n - 1);
 			errno = EINVAL;
 			return -1;
 		}
-		(*n)++;
 	}
-	if (*n)
-		qsort(*v, *n, sizeof(**v), cmp_point);
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), cmp_point);
+	*v = l.v;
+	*n = l.n;
 	return 0;
 }
 
@@ -273,31 +285,9 @@ static int open_parent(int storage, const struct point *pt, const char **name)
 	return (int)syscall(SYS_openat2, storage, rel, &how, sizeof(how));
 }
 
-struct deletions {
-	struct point *v;
-	size_t n, cap;
-};
-
-static void add_deletion(struct deletions *d, const struct point *pt)
-{
-	struct point *copy;
-
-	if (d->n == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 16;
-		d->v = realloc(d->v, d->cap * sizeof(*d->v));
-		if (!d->v)
-			die("out of memory");
-	}
-	copy = &d->v[d->n++];
-	*copy = *pt;
-	copy->target = NULL;
-	if (!(copy->path = strdup(pt->path)))
-		die("out of memory");
-}
-
 /* Add the entries of v (links only: links) missing from the skeletons;
  * none of a skeleton directory that is gone, which cannot tell. */
-static void collect_missing(struct deletions *d, int storage,
+static void collect_missing(struct point_list *d, int storage,
 			    const struct point *v, size_t n, bool links)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -308,22 +298,34 @@ static void collect_missing(struct deletions *d, int storage,
 		    (i > 0 && strcmp(v[i - 1].path, v[i].path) == 0))
 			continue;
 		dir = open_parent(storage, &v[i], &name);
-		if (dir >= 0 && missing(dir, name))
-			add_deletion(d, &v[i]);
+		if (dir >= 0 && missing(dir, name)) {
+			struct point *copy = push(d);
+
+			memcpy(copy->key, v[i].key, sizeof(copy->key));
+			copy->top_len = v[i].top_len;
+			if (!(copy->path = strdup(v[i].path)))
+				die("out of memory");
+		}
 	}
+}
+
+/* "KEY PATH [TARGET]", as points_parse_line() reads it. */
+static void write_line(FILE *f, const char *key, const char *path,
+		       const char *target)
+{
+	fprintf(f, "%s ", key);
+	path_escape(f, path);
+	if (target) {
+		fputc(' ', f);
+		path_escape(f, target);
+	}
+	fputc('\n', f);
 }
 
 static void write_points(FILE *f, const struct point *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "%s ", v[i].key);
-		path_escape(f, v[i].path);
-		if (v[i].target) {
-			fputc(' ', f);
-			path_escape(f, v[i].target);
-		}
-		fputc('\n', f);
-	}
+	for (size_t i = 0; i < n; i++)
+		write_line(f, v[i].key, v[i].path, v[i].target);
 }
 
 /* The units of plan in a kept skeleton (skeleton_of[i]), as records. */
@@ -342,21 +344,15 @@ static void write_plan(FILE *f, const struct state *s, const struct plan *plan,
 			key = skeleton ? state_path_key(s, skeleton->path)
 				       : NULL;
 		}
-		if (!key)
-			continue;
-		fprintf(f, "%s ", key);
-		path_escape(f, u->path);
-		if (u->kind == UNIT_LINK) {
-			fputc(' ', f);
-			path_escape(f, u->source);
-		}
-		fputc('\n', f);
+		if (key)
+			write_line(f, key, u->path,
+				   u->kind == UNIT_LINK ? u->source : NULL);
 	}
 }
 
 int points_note_deletions(const struct state *s, int storage, struct points *p)
 {
-	struct deletions d = { 0 };
+	struct point_list d = { 0 };
 	FILE *f;
 
 	if (!p->known)

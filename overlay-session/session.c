@@ -409,17 +409,22 @@ static void leave_out_replaced(const struct session *s, int storage,
 	/* the last unit left out that is not below another: units come
 	 * parents first, so those below it follow it */
 	const char *top = NULL;
+	/* a skeleton's entries come together: its key looked up once */
+	const struct unit *skeleton = NULL;
+	const char *key = NULL;
 
 	for (size_t i = 0; i < s->plan->n; i++) {
 		const struct unit *u = &s->plan->v[i];
 		bool below = top && is_below(u->path, top, false);
-		const char *key;
 
 		/* --bind and --tmpfs are the caller's, not the host's */
 		if (!kept_of[i] || u->kind == UNIT_BIND ||
 		    u->kind == UNIT_TMPFS)
 			continue;
-		key = state_path_key(s->state, kept_of[i]->path);
+		if (kept_of[i] != skeleton) {
+			skeleton = kept_of[i];
+			key = state_path_key(s->state, skeleton->path);
+		}
 		if (!below && !points_deleted(p, u->path) &&
 		    !(key &&
 		      points_taken(p, storage, key, kept_of[i]->path, u->path)))
