@@ -200,7 +200,7 @@ require_cgroup2() {
 	[ "$status" -eq 0 ]
 	[ ! -d "$ROOT/$CG" ]
 	wait_pid "$pid" || true
-	! kill -0 "$pid" 2>/dev/null
+	run ! kill -0 "$pid"
 	run "$CD" remove /
 	[ "$status" -eq 2 ]
 }

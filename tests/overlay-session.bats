@@ -263,7 +263,9 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\nt\nmine' "$g.t")" ]
 	"${AS_USER[@]}" "$BIN/become-root" -- "$OS" --export-layer="$S/st" > "$T/layer.tar"
-	! tar -tf "$T/layer.tar" | grep rtb-gone
+	run tar -tf "$T/layer.tar"
+	[ "$status" -eq 0 ]
+	[[ $output != *rtb-gone* ]]
 	tar -tf "$T/layer.tar" | grep -qx "tmp/rtb-mine-$$"
 }
 
@@ -418,7 +420,7 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	wait "$pid" || true
 	wait_until sh -c "! pgrep -u $SANDBOX_UID -x sleep >/dev/null"
 	[ "$(mounts_now)" -eq "$before" ]
-	! grep -q overlay /proc/self/mountinfo
+	run ! grep -q overlay /proc/self/mountinfo
 }
 
 @test "--net: a network of its own through slirp4netns, stopped with the session" {
@@ -439,7 +441,7 @@ mounts_now() { wc -l < /proc/self/mountinfo; }
 	[ "${lines[1]}" = "nameserver 10.0.2.3" ]
 	[ "${lines[2]}" != "$(readlink /proc/self/ns/net)" ]
 	[ "${lines[3]}" = "from the host" ]
-	! pgrep -u "$SANDBOX_UID" -x slirp4netns
+	run ! pgrep -u "$SANDBOX_UID" -x slirp4netns
 }
 
 # A package of one program and one config file, with a postinst.
@@ -476,10 +478,10 @@ make_deb() {
 	# The host has none of it, and nothing is left running or mounted.
 	[ ! -e /usr/bin/rtb-hello ]
 	[ ! -e /usr/bin/rtb-touched ]
-	! dpkg-query -W rtb-hello 2>/dev/null
-	! grep -q changed /etc/hostname
+	run ! dpkg-query -W rtb-hello
+	run ! grep -q changed /etc/hostname
 	[ "$(mounts_now)" -eq "$before" ]
-	! pgrep -u "$SANDBOX_UID"
+	run ! pgrep -u "$SANDBOX_UID"
 }
 
 @test "--root: other owners' files changeable, links and xattrs kept, the host's overlay marks ignored" {

@@ -267,7 +267,7 @@ check_configure() {
 	host_server 127.0.0.1 18082 "$T/hello"
 	ns_start
 	slirp_start -c --disable-host-loopback
-	! grep -q 'WARNING: 127.0.0.1' "$T/out"
+	run ! grep -q 'WARNING: 127.0.0.1' "$T/out"
 	run in_ns "$PY" "$T/netkit" connect 10.0.2.2 18082
 	[ "$status" -ne 0 ]
 	run in_ns ping -c1 -W5 10.0.2.2
@@ -675,5 +675,5 @@ check_sandbox() {
 	SLIRP=
 	cat "$T/valgrind.log"
 	[ "$rc" -eq 0 ]
-	! grep -q 'ERROR SUMMARY: [1-9]' "$T/valgrind.log"
+	run ! grep -q 'ERROR SUMMARY: [1-9]' "$T/valgrind.log"
 }
