@@ -598,6 +598,53 @@ check_sandbox() {
 	pgrep -u "$SANDBOX_UID" -f "^$S4 " >/dev/null
 }
 
+# forward_to_sink PORT GUEST_PORT [RCVBUF]: a sink in the namespace behind
+# an API port forward; send the blob through it, check what arrived.
+forward_to_sink() {
+	local port=$1 guest=$2
+	shift 2
+	run api "{\"execute\":\"add_hostfwd\",\"arguments\":{\"proto\":\"tcp\",\"host_addr\":\"127.0.0.1\",\"host_port\":$port,\"guest_port\":$guest}}"
+	[ "$status" -eq 0 ]
+	rm -f "$T/sunk"
+	in_ns_bg "$PY" "$T/netkit" sink 0.0.0.0 "$guest" "$@" > "$T/sunk"
+	wait_until in_ns sh -c "ss -Htln 'sport = :$guest' | grep -q ."
+	run "${RUN[@]}" "$PY" "$T/netkit" send 127.0.0.1 "$port" "$T/blob"
+	[ "$status" -eq 0 ]
+	wait_until test -s "$T/sunk"
+	[ "$(cat "$T/sunk")" = "$BLOB" ]
+}
+
+@test "acknowledged ahead: data arrives whole through loss, both ways a connection is made" {
+	require_sandbox
+	ns_start
+	slirp_start -c --mtu=65520 --api-socket="$T/api.sock"
+	# Frames are lost both ways: the namespace's ACKs, and the data sent
+	# to it, which slirp4netns must send again itself.
+	in_ns /usr/sbin/iptables -A INPUT -p tcp -m statistic --mode random --probability 0.03 -j DROP
+	in_ns /usr/sbin/iptables -A OUTPUT -p tcp -m statistic --mode random --probability 0.03 -j DROP
+	make_blob 20000000
+	host_server 127.0.0.1 18110 "$T/blob"
+	run in_ns "$PY" "$T/netkit" fetch 10.0.2.2 18110
+	[ "$status" -eq 0 ]
+	[ "$output" = "$BLOB" ]
+	forward_to_sink 18111 81
+	in_ns /usr/sbin/iptables -L -v -n | grep -q '^ *[1-9][0-9]* .*DROP'
+	kill -0 "$SLIRP"
+}
+
+@test "acknowledged ahead: a receiver with a tiny window, read slowly, gets all" {
+	require_sandbox
+	ns_start
+	slirp_start -c --mtu=65520 --api-socket="$T/api.sock"
+	make_blob 3000000
+	host_server 127.0.0.1 18112 "$T/blob"
+	run in_ns "$PY" "$T/netkit" fetch-slow 10.0.2.2 18112 2048
+	[ "$status" -eq 0 ]
+	[ "$output" = "$BLOB" ]
+	forward_to_sink 18113 82 2048
+	kill -0 "$SLIRP"
+}
+
 @test "endurance: 2000 connections, fds and memory flat afterwards" {
 	require_sandbox
 	ns_start
