@@ -589,9 +589,11 @@ int ahead_from_slirp(struct ahead *a, const uint8_t *frame, size_t len,
 		memcpy(f->eth + 6, frame, 6);
 		return write_with_wscale(a, frame, len, &t);
 	}
-	if (f && t.flags & TH_RST)
+	if (f && t.flags & TH_RST) {
 		flow_drop(a, f);
-	if (!f || f->state != ACTIVE || t.flags & TH_RST)
+		f = NULL;
+	}
+	if (!f || f->state != ACTIVE)
 		return a->write(frame, len, a->ctx);
 	if (t.flags & TH_ACK && !seq_after(f->slirp_ack, t.ack))
 		f->slirp_ack = t.ack;
@@ -681,10 +683,11 @@ bool ahead_from_ns(struct ahead *a, uint8_t *frame, size_t len,
 		}
 		return true;
 	}
-	if (f && t.flags & TH_RST)
+	if (f && t.flags & TH_RST) {
 		flow_drop(a, f);
-	if (!f || f->state != ACTIVE || t.flags & TH_RST ||
-	    !(t.flags & TH_ACK))
+		f = NULL;
+	}
+	if (!f || f->state != ACTIVE || !(t.flags & TH_ACK))
 		return true;
 	if (t.flags & TH_FIN) {
 		f->ns_fin_seen = true;
