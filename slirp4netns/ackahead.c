@@ -34,8 +34,8 @@ struct link {
 	struct link *next, **prev; /* prev NULL: on no list */
 };
 
-#define FLOW_OF(l, member) \
-	((struct flow *)((char *)(l) - offsetof(struct flow, member)))
+#define FLOW_OF(l, member)                                                     \
+	((struct flow *)((char *)(l)-offsetof(struct flow, member)))
 
 enum flow_state {
 	NS_SYN,	   /* the namespace's SYN offered scaling */
@@ -46,8 +46,8 @@ enum flow_state {
 struct flow {
 	struct flow *next;     /* in its bucket */
 	struct flow *due_next; /* in the list of ACKs to tell libslirp */
-	struct link busy;    /* on the list of those with frames kept */
-	struct link starved; /* on the list of those told a window < 64K */
+	struct link busy;      /* on the list of those with frames kept */
+	struct link starved;   /* on the list of those told a window < 64K */
 	uint8_t key[12]; /* libslirp's address, the namespace's, their ports */
 	uint8_t eth[12]; /* Ethernet addresses toward libslirp */
 	enum flow_state state;
@@ -64,8 +64,8 @@ struct flow {
 	/* Toward the namespace, as a TCP sender's snd_una, snd_nxt and
 	 * snd_max: */
 	uint32_t una, nxt, max;
-	uint32_t recover;   /* max when a fast retransmit began */
-	uint32_t window;    /* the namespace's, from una, in bytes */
+	uint32_t recover; /* max when a fast retransmit began */
+	uint32_t window;  /* the namespace's, from una, in bytes */
 	/* Toward libslirp: */
 	uint32_t acked;	    /* all before arrived, as far as libslirp knows */
 	uint32_t told;	    /* the highest ACK libslirp has had */
@@ -380,8 +380,7 @@ static uint16_t room(const struct ahead *a, const struct flow *f)
 
 /* libslirp is told ack with window: remember where its window ends, and
  * whether it must hear again when there is more room. */
-static void told(struct ahead *a, struct flow *f, uint32_t ack,
-		 uint16_t window)
+static void told(struct ahead *a, struct flow *f, uint32_t ack, uint16_t window)
 {
 	if (seq_after(ack, f->told))
 		f->told = ack;
@@ -410,8 +409,8 @@ static void unstarve(struct ahead *a)
 
 /* Write libslirp's SYN (or SYN-ACK) with a window scale option of 0: its
  * windows then mean what they say, and the namespace may scale its own. */
-static int write_with_wscale(struct ahead *a, const uint8_t *frame,
-			     size_t len, const struct tcp_frame *t)
+static int write_with_wscale(struct ahead *a, const uint8_t *frame, size_t len,
+			     const struct tcp_frame *t)
 {
 	uint8_t out[ETH_HLEN + 60 + 60 + 64];
 	size_t hdr_end = (size_t)(t->tcp - frame) + t->tcp_hl;
@@ -452,7 +451,7 @@ static int write_range(struct ahead *a, const struct seg *s, uint32_t from,
 	ip_checksum(ip, ihl);
 	put32(tcp + 4, from);
 	if (to != s->end)
-		tcp[13] &= (uint8_t)~(TH_FIN | 0x08); /* and PSH */
+		tcp[13] &= (uint8_t) ~(TH_FIN | 0x08); /* and PSH */
 	tcp_checksum(ip, tcp, tcp_hl + n);
 	return a->write(a->part, s->hdr_len + n, a->ctx);
 }
@@ -646,8 +645,7 @@ static void acknowledged(struct ahead *a, struct flow *f,
 	send_window(a, f, now_ms);
 }
 
-bool ahead_from_ns(struct ahead *a, uint8_t *frame, size_t len,
-		   int64_t now_ms)
+bool ahead_from_ns(struct ahead *a, uint8_t *frame, size_t len, int64_t now_ms)
 {
 	struct tcp_frame t;
 	uint8_t key[12];

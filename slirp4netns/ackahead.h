@@ -41,8 +41,7 @@ typedef int (*ahead_write_fn)(const uint8_t *frame, size_t len, void *ctx);
 /* Feeds one frame to libslirp as if it came from the namespace. */
 typedef void (*ahead_input_fn)(const uint8_t *frame, size_t len, void *ctx);
 
-struct ahead *ahead_new(ahead_write_fn write, ahead_input_fn input,
-			void *ctx);
+struct ahead *ahead_new(ahead_write_fn write, ahead_input_fn input, void *ctx);
 void ahead_free(struct ahead *a);
 
 /* A frame from libslirp to the namespace: written (maybe changed), kept,
@@ -52,8 +51,7 @@ int ahead_from_slirp(struct ahead *a, const uint8_t *frame, size_t len,
 
 /* A frame from the namespace to libslirp, changed in place where needed.
  * Returns false when libslirp must not see it. */
-bool ahead_from_ns(struct ahead *a, uint8_t *frame, size_t len,
-		   int64_t now_ms);
+bool ahead_from_ns(struct ahead *a, uint8_t *frame, size_t len, int64_t now_ms);
 
 /* Acknowledge to libslirp what was kept since the last call. Call it only
  * outside libslirp's own calls (it calls input). */
