@@ -4,12 +4,7 @@
 #include <string.h>
 
 #include "ackahead.h"
-
-#define ETH_HLEN 14
-#define TH_FIN	 0x01
-#define TH_SYN	 0x02
-#define TH_RST	 0x04
-#define TH_ACK	 0x10
+#include "tcpframe.h"
 
 /* Sending again: the namespace is in this machine, so the first timeout
  * is short; it doubles up to RTO_MAX_MS while nothing is acknowledged. */
@@ -86,143 +81,6 @@ struct ahead {
 	struct flow *bucket[BUCKETS];
 	uint8_t part[ETH_HLEN + 60 + 60 + 65536]; /* a frame cut short */
 };
-
-/* --- bytes --- */
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-/* a is after b in sequence-number arithmetic. */
-static bool seq_after(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) > 0;
-}
-
-/* --- checksums (RFC 1071, and RFC 1624 for a changed field) --- */
-
-static uint64_t sum16(const uint8_t *p, size_t n, uint64_t s)
-{
-	for (; n > 1; p += 2, n -= 2)
-		s += get16(p);
-	if (n)
-		s += (uint64_t)p[0] << 8;
-	return s;
-}
-
-static uint16_t fold(uint64_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
-static void ip_checksum(uint8_t *ip, size_t ihl)
-{
-	put16(ip + 10, 0);
-	put16(ip + 10, (uint16_t)~fold(sum16(ip, ihl, 0)));
-}
-
-static void tcp_checksum(uint8_t *ip, uint8_t *tcp, size_t tcp_len)
-{
-	uint64_t s = sum16(ip + 12, 8, 0) + 6 + tcp_len;
-
-	put16(tcp + 16, 0);
-	put16(tcp + 16, (uint16_t)~fold(sum16(tcp, tcp_len, s)));
-}
-
-/* The 16-bit field at p becomes v; the checksum at csum follows. */
-static void replace16(uint8_t *csum, uint8_t *p, uint16_t v)
-{
-	uint64_t s = (uint16_t)~get16(csum);
-
-	s += (uint16_t)~get16(p);
-	s += v;
-	put16(p, v);
-	put16(csum, (uint16_t)~fold(s));
-}
-
-static void replace32(uint8_t *csum, uint8_t *p, uint32_t v)
-{
-	replace16(csum, p, (uint16_t)(v >> 16));
-	replace16(csum, p + 2, (uint16_t)v);
-}
-
-/* --- frames --- */
-
-struct tcp_frame {
-	uint8_t *ip, *tcp;
-	size_t ihl, tcp_hl, data_len;
-	uint32_t seq, ack;
-	uint16_t window;
-	uint8_t flags;
-};
-
-/* An Ethernet frame carrying one whole IPv4 TCP segment. */
-static bool parse(const uint8_t *frame, size_t len, struct tcp_frame *t)
-{
-	uint8_t *ip = (uint8_t *)frame + ETH_HLEN;
-	size_t tot;
-
-	if (len < ETH_HLEN + 40 || get16(frame + 12) != 0x0800 ||
-	    ip[0] >> 4 != 4 || ip[9] != 6 || (get16(ip + 6) & 0x3fff) != 0)
-		return false;
-	t->ihl = (size_t)(ip[0] & 15) * 4;
-	tot = get16(ip + 2);
-	if (t->ihl < 20 || tot > len - ETH_HLEN || tot < t->ihl + 20)
-		return false;
-	t->ip = ip;
-	t->tcp = ip + t->ihl;
-	t->tcp_hl = (size_t)(t->tcp[12] >> 4) * 4;
-	if (t->tcp_hl < 20 || t->tcp_hl > tot - t->ihl)
-		return false;
-	t->data_len = tot - t->ihl - t->tcp_hl;
-	t->seq = get32(t->tcp + 4);
-	t->ack = get32(t->tcp + 8);
-	t->flags = t->tcp[13];
-	t->window = get16(t->tcp + 14);
-	return true;
-}
-
-/* The window scale option of a SYN, or -1. */
-static int wscale_option(const struct tcp_frame *t)
-{
-	const uint8_t *o = t->tcp + 20, *end = t->tcp + t->tcp_hl;
-
-	while (o < end && *o != 0) {
-		if (*o == 1) {
-			o++;
-			continue;
-		}
-		if (end - o < 2 || o[1] < 2 || o[1] > end - o)
-			return -1;
-		if (o[0] == 3 && o[1] == 3)
-			return o[2] > 14 ? 14 : o[2];
-		o += o[1];
-	}
-	return -1;
-}
 
 /* libslirp's address, the namespace's, and both ports. */
 static void key_of(const struct tcp_frame *t, bool from_slirp, uint8_t *key)
@@ -451,7 +309,7 @@ static int write_range(struct ahead *a, const struct seg *s, uint32_t from,
 	ip_checksum(ip, ihl);
 	put32(tcp + 4, from);
 	if (to != s->end)
-		tcp[13] &= (uint8_t) ~(TH_FIN | 0x08); /* and PSH */
+		tcp[13] &= (uint8_t) ~(TH_FIN | TH_PSH);
 	tcp_checksum(ip, tcp, tcp_hl + n);
 	return a->write(a->part, s->hdr_len + n, a->ctx);
 }
@@ -560,7 +418,7 @@ int ahead_from_slirp(struct ahead *a, const uint8_t *frame, size_t len,
 	uint8_t key[12];
 	struct flow *f;
 
-	if (!parse(frame, len, &t))
+	if (!tcp_frame_parse(frame, len, &t))
 		return a->write(frame, len, a->ctx);
 	key_of(&t, true, key);
 	f = flow_find(a, key);
@@ -653,12 +511,12 @@ bool ahead_from_ns(struct ahead *a, uint8_t *frame, size_t len, int64_t now_ms)
 	uint16_t window;
 	int ws;
 
-	if (!parse(frame, len, &t))
+	if (!tcp_frame_parse(frame, len, &t))
 		return true;
 	key_of(&t, false, key);
 	f = flow_find(a, key);
 	if ((t.flags & (TH_SYN | TH_RST)) == TH_SYN) {
-		ws = wscale_option(&t);
+		ws = tcp_wscale_option(&t);
 		if (!(t.flags & TH_ACK)) {
 			/* The namespace connects out. */
 			if (f)

@@ -2,20 +2,7 @@
 #include <string.h>
 
 #include "ackq.h"
-
-#define ETH_HLEN     14
-#define TCP_FLAG_ACK 0x10
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
+#include "tcpframe.h"
 
 bool frame_pure_ack(const uint8_t *frame, size_t len, struct ack_info *info)
 {
@@ -60,7 +47,7 @@ bool frame_pure_ack(const uint8_t *frame, size_t len, struct ack_info *info)
 	if (tcplen < 20 || tcplen != payload_len ||
 	    (size_t)(tcp - frame) + tcplen > len)
 		return false;
-	if (tcp[13] != TCP_FLAG_ACK)
+	if (tcp[13] != TH_ACK)
 		return false;
 	memcpy(info->flow + addrlen, tcp, 4); /* the two ports */
 	info->ack = get32(tcp + 8);
@@ -73,12 +60,6 @@ void ackq_flush(struct ackq *q, ackq_write_fn write, void *ctx)
 	for (size_t i = 0; i < q->n; i++)
 		write(q->slot[i].frame, q->slot[i].len, ctx);
 	q->n = 0;
-}
-
-/* a acknowledges more than b, in sequence-number arithmetic. */
-static bool seq_after(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) > 0;
 }
 
 int ackq_send(struct ackq *q, const uint8_t *frame, size_t len,

@@ -351,7 +351,6 @@ static int drain_tap(struct loop *loop)
  * of MiB, which glibc keeps once freed. Once a second at most, when more
  * than TRIM_SLACK of the heap is free, give it back; while some is, the
  * loop wakes at least once a second to check, even when idle. */
-
 static void trim_heap(struct loop *loop, int64_t now_ms)
 {
 	struct mallinfo2 mi;
@@ -403,7 +402,7 @@ int loop_run(struct loop *loop)
 	for (;;) {
 		int64_t now_ms = now_ns() / 1000000;
 		uint32_t slirp_timeout = UINT32_MAX;
-		int timeout = -1, n;
+		int timeout = -1, ahead_ms, n;
 		size_t napi = 0;
 
 		loop->npfd = 0;
@@ -424,9 +423,9 @@ int loop_run(struct loop *loop)
 		    (timeout < 0 || slirp_timeout < (uint32_t)timeout))
 			timeout = (int)slirp_timeout;
 		timeout = timers_timeout(loop, now_ms, timeout);
-		n = ahead_timeout(loop->ahead, now_ms);
-		if (n >= 0 && (timeout < 0 || n < timeout))
-			timeout = n;
+		ahead_ms = ahead_timeout(loop->ahead, now_ms);
+		if (ahead_ms >= 0 && (timeout < 0 || ahead_ms < timeout))
+			timeout = ahead_ms;
 		trim_heap(loop, now_ms);
 		if (loop->trim_pending && (timeout < 0 || timeout > 1000))
 			timeout = 1000;
