@@ -13,6 +13,8 @@
 /* A handshake not finished by then is forgotten. */
 #define HANDSHAKE_MS 30000
 #define BUCKETS	     1024
+/* Ethernet, IPv4 and TCP headers, at most. */
+#define HDR_MAX (ETH_HLEN + 60 + 60)
 
 /* A frame from libslirp, kept until the namespace acknowledges it. */
 struct seg {
@@ -79,7 +81,6 @@ struct ahead {
 	struct flow *due;
 	struct link *busy, *starved;
 	struct flow *bucket[BUCKETS];
-	uint8_t part[ETH_HLEN + 60 + 60 + 65536]; /* a frame cut short */
 };
 
 /* libslirp's address, the namespace's, and both ports. */
@@ -270,7 +271,7 @@ static void unstarve(struct ahead *a)
 static int write_with_wscale(struct ahead *a, const uint8_t *frame, size_t len,
 			     const struct tcp_frame *t)
 {
-	uint8_t out[ETH_HLEN + 60 + 60 + 64];
+	uint8_t out[HDR_MAX + 64];
 	size_t hdr_end = (size_t)(t->tcp - frame) + t->tcp_hl;
 	size_t tot = get16(t->ip + 2) + 4;
 	uint8_t *ip = out + ETH_HLEN, *tcp = ip + t->ihl;
@@ -287,31 +288,39 @@ static int write_with_wscale(struct ahead *a, const uint8_t *frame, size_t len,
 	return a->write(out, len + 4, a->ctx);
 }
 
-/* Write the sequence numbers [from, to) of s: the frame as kept, or a
- * copy cut to them (a window smaller than the frame, or a partial ACK). */
-static int write_range(struct ahead *a, const struct seg *s, uint32_t from,
+/* Write the sequence numbers [from, to) of s: the frame as kept, or cut
+ * to them (a window smaller than the frame, or a partial ACK). A cut is
+ * made in place, without a copy of the data or a frame-sized buffer: the
+ * headers go just before the first byte sent, over bytes that are put back
+ * once written (they may be needed again). */
+static int write_range(struct ahead *a, struct seg *s, uint32_t from,
 		       uint32_t to)
 {
-	uint8_t *ip = a->part + ETH_HLEN, *tcp;
+	uint8_t hdr[HDR_MAX], under[HDR_MAX], *out, *ip, *tcp;
 	uint32_t data_end = s->end - s->fin;
-	size_t ihl, tcp_hl, off, n;
+	size_t hdr_len = s->hdr_len, ihl, tcp_hl, n;
+	int ret;
 
 	if (from == s->seq && to == s->end)
 		return a->write(s->frame, s->len, a->ctx);
-	memcpy(a->part, s->frame, s->hdr_len);
+	n = (seq_after(to, data_end) ? data_end : to) - from;
+	out = s->frame + (from - s->seq);
+	memcpy(hdr, s->frame, hdr_len);
+	memcpy(under, out, hdr_len);
+	memcpy(out, hdr, hdr_len);
+	ip = out + ETH_HLEN;
 	ihl = (size_t)(ip[0] & 15) * 4;
 	tcp = ip + ihl;
 	tcp_hl = (size_t)(tcp[12] >> 4) * 4;
-	off = from - s->seq;
-	n = (seq_after(to, data_end) ? data_end : to) - from;
-	memcpy(a->part + s->hdr_len, s->frame + s->hdr_len + off, n);
 	put16(ip + 2, (uint16_t)(ihl + tcp_hl + n));
 	ip_checksum(ip, ihl);
 	put32(tcp + 4, from);
 	if (to != s->end)
 		tcp[13] &= (uint8_t) ~(TH_FIN | TH_PSH);
 	tcp_checksum(ip, tcp, tcp_hl + n);
-	return a->write(a->part, s->hdr_len + n, a->ctx);
+	ret = a->write(out, hdr_len + n, a->ctx);
+	memcpy(out, under, hdr_len);
+	return ret;
 }
 
 /* Write from nxt what the namespace's window takes. */

@@ -36,7 +36,8 @@
 
 struct ahead;
 
-/* Writes one frame to the namespace; returns <0 on error. */
+/* Writes one frame to the namespace; returns <0 on error. frame is good
+ * only during the call (a cut frame is made in place and put back). */
 typedef int (*ahead_write_fn)(const uint8_t *frame, size_t len, void *ctx);
 /* Feeds one frame to libslirp as if it came from the namespace. */
 typedef void (*ahead_input_fn)(const uint8_t *frame, size_t len, void *ctx);
