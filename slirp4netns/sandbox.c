@@ -2,11 +2,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -110,11 +110,17 @@ static int pivot(void)
 	return 0;
 }
 
+/* Keep CAP_NET_BIND_SERVICE alone, in the effective, permitted and
+ * inheritable sets and the bounding set. Raw prctl and capset, as
+ * bubblewrap does: a library (and its pages in every process) for a
+ * handful of calls is not worth it. */
 static int drop_capabilities(void)
 {
-	cap_value_t keep = CAP_NET_BIND_SERVICE;
-	cap_t caps;
-	int ret;
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = { 0 };
+	const unsigned long keep = CAP_NET_BIND_SERVICE;
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		warn_errno("sandbox: prctl(PR_SET_NO_NEW_PRIVS)");
@@ -125,22 +131,18 @@ static int drop_capabilities(void)
 		warn_errno("sandbox: prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
 		return -1;
 	}
-	for (cap_value_t c = 0; c <= CAP_LAST_CAP || cap_valid(c); c++) {
-		if (c != keep && cap_drop_bound(c) < 0 && errno != EINVAL) {
-			warn_errno("sandbox: cannot drop capability %d", c);
+	/* Every capability this kernel knows: PR_CAPBSET_READ fails with
+	 * EINVAL past the last. */
+	for (unsigned long c = 0; prctl(PR_CAPBSET_READ, c, 0, 0, 0) >= 0;
+	     c++) {
+		if (c != keep && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) {
+			warn_errno("sandbox: cannot drop capability %lu", c);
 			return -1;
 		}
 	}
-	caps = cap_init();
-	if (!caps)
-		die("out of memory");
-	ret = cap_set_flag(caps, CAP_EFFECTIVE, 1, &keep, CAP_SET) |
-	      cap_set_flag(caps, CAP_PERMITTED, 1, &keep, CAP_SET) |
-	      cap_set_flag(caps, CAP_INHERITABLE, 1, &keep, CAP_SET);
-	if (ret == 0)
-		ret = cap_set_proc(caps);
-	cap_free(caps);
-	if (ret < 0) {
+	data[keep / 32].effective = data[keep / 32].permitted =
+		data[keep / 32].inheritable = 1u << (keep % 32);
+	if (syscall(SYS_capset, &hdr, data) < 0) {
 		warn_errno("sandbox: capset");
 		return -1;
 	}

@@ -402,8 +402,11 @@ check_sandbox() {
 		[ "$entry" = etc ] || [ "$entry" = run ] || [ -e "/proc/$SLIRP/root/$entry/$(basename "$(realpath /etc/resolv.conf)")" ] ||
 			{ echo "unexpected /$entry"; false; }
 	done
-	grep -q '^CapEff:	0000000000000400$' "/proc/$SLIRP/status"
-	grep -q '^CapBnd:	0000000000000400$' "/proc/$SLIRP/status"
+	# CAP_NET_BIND_SERVICE alone, in every set; none ambient.
+	for set in CapInh CapPrm CapEff CapBnd; do
+		grep -q "^$set:	0000000000000400\$" "/proc/$SLIRP/status"
+	done
+	grep -q '^CapAmb:	0000000000000000$' "/proc/$SLIRP/status"
 	grep -q '^NoNewPrivs:	1$' "/proc/$SLIRP/status"
 	grep -q '^Seccomp:	2$' "/proc/$SLIRP/status"
 	# The network still works under the filter: a transfer and a forward.
