@@ -76,9 +76,9 @@ LIBCOMMON := $(BUILDDIR)/libcommon.a
 # libc.
 keep-id-audit_LIBS := -pthread
 cgroup-delegate_LIBS := -lm
-# slirp4netns: libslirp (and its glib), json-c for the API, libseccomp
-# (the sandbox drops capabilities with raw prctl and capset, no libcap).
-SLIRP_PKGS := slirp json-c libseccomp
+# slirp4netns: libslirp (and its glib) and libseccomp; its own JSON reader
+# for the API and raw capset in the sandbox (no json-c, no libcap).
+SLIRP_PKGS := slirp libseccomp
 slirp4netns_LIBS := $(shell pkg-config --libs $(SLIRP_PKGS) 2>/dev/null) -lm
 slirp4netns_CPPFLAGS := $(shell pkg-config --cflags $(SLIRP_PKGS) 2>/dev/null)
 $(BUILDDIR)/slirp4netns/%.o: PROJECT_CPPFLAGS += $(slirp4netns_CPPFLAGS)
