@@ -27,8 +27,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Bytes acknowledged ahead of the namespace, per connection. */
-#define AHEAD_MAX (1u << 20)
+/* Bytes acknowledged ahead of the namespace, per connection: the knee of
+ * throughput against memory (measured host->ns at MTU 65520, ratio to
+ * slirp4netns 1.2.0: 64 KiB 1.1x, 96 KiB 1.4x, 128 KiB 1.6x, 1 MiB 1.7x
+ * at 800 KiB more resident). */
+#define AHEAD_MAX (128u << 10)
 /* Bytes acknowledged ahead, all connections together. */
 #define AHEAD_TOTAL (16u << 20)
 /* Connections followed at once; more pass through untouched. */
