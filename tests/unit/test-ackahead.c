@@ -79,8 +79,10 @@ static size_t frame(uint8_t *f, bool from_slirp, uint8_t flags, uint32_t seq,
 	tcp[12] = (uint8_t)(tcp_hl / 4 << 4);
 	tcp[13] = flags;
 	put16(tcp + 14, window);
-	memcpy(tcp + 20, opt, opt_len);
-	memcpy(tcp + tcp_hl, data, data_len);
+	if (opt_len)
+		memcpy(tcp + 20, opt, opt_len);
+	if (data_len)
+		memcpy(tcp + tcp_hl, data, data_len);
 	tcp_checksum(ip, tcp, tcp_hl + data_len);
 	return ETH_HLEN + 20 + tcp_hl + data_len;
 }
