@@ -76,6 +76,7 @@ struct ahead {
 	ahead_write_fn write;
 	ahead_input_fn input;
 	void *ctx;
+	size_t max_kept; /* per connection: AHEAD_WINDOW and one frame */
 	size_t nflows, kept;
 	int64_t swept_ms;
 	struct flow *due;
@@ -225,10 +226,10 @@ static bool closed(const struct flow *f)
 }
 
 /* The window to tell libslirp: what it may send beyond what it was told
- * arrived, within AHEAD_MAX for the connection and AHEAD_TOTAL for all. */
+ * arrived, within max_kept for the connection and AHEAD_TOTAL for all. */
 static uint16_t room(const struct ahead *a, const struct flow *f)
 {
-	size_t left = f->kept < AHEAD_MAX ? AHEAD_MAX - f->kept : 0;
+	size_t left = f->kept < a->max_kept ? a->max_kept - f->kept : 0;
 
 	if (a->kept >= AHEAD_TOTAL)
 		left = 0;
@@ -647,12 +648,14 @@ void ahead_timers(struct ahead *a, int64_t now_ms)
 
 /* --- life --- */
 
-struct ahead *ahead_new(ahead_write_fn write, ahead_input_fn input, void *ctx)
+struct ahead *ahead_new(unsigned mtu, ahead_write_fn write,
+			ahead_input_fn input, void *ctx)
 {
 	struct ahead *a = calloc(1, sizeof(*a));
 
 	if (!a)
 		return NULL;
+	a->max_kept = AHEAD_WINDOW + mtu;
 	a->write = write;
 	a->input = input;
 	a->ctx = ctx;

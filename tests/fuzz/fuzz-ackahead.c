@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t frame[FRAME_MAX];
 	struct sink sink = { 0 };
-	struct ahead *a = ahead_new(count_write, count_fed, &sink);
+	struct ahead *a = ahead_new(1500, count_write, count_fed, &sink);
 	int64_t now = 1000;
 	size_t off = 0;
 

@@ -18,6 +18,7 @@
 #define SLIRP_PORT 5201
 #define DATA_LEN   20000
 #define NS_SHIFT   7
+#define MTU	   1500
 
 static const uint8_t ns_ip[4] = { 10, 0, 2, 100 };
 static const uint8_t slirp_ip[4] = { 10, 0, 2, 2 };
@@ -123,7 +124,7 @@ int main(void)
 {
 	static const uint8_t ws_opt[4] = { 1, 3, 3, NS_SHIFT };
 	static uint8_t f[ETH_HLEN + 60 + 60 + DATA_LEN];
-	struct ahead *a = ahead_new(record_write, record_fed, NULL);
+	struct ahead *a = ahead_new(MTU, record_write, record_fed, NULL);
 	const uint32_t ns_isn = 1000, slirp_isn = 5000, d = slirp_isn + 1;
 	const uint16_t small = 100; /* 100 << NS_SHIFT = 12800 bytes */
 	struct tcp_frame t;
@@ -156,6 +157,9 @@ int main(void)
 	ahead_flush(a);
 	ok(nfed == 1 && get32(fed + ETH_HLEN + 20 + 8) == d + DATA_LEN,
 	   "libslirp is told all arrived, ahead of the namespace");
+	ok(get16(fed + ETH_HLEN + 20 + 14) == AHEAD_WINDOW + MTU - DATA_LEN,
+	   "with the window left: its largest and one frame, less what is "
+	   "kept");
 
 	now += 250;
 	nwritten = 0;
