@@ -48,7 +48,7 @@ struct loop {
 	struct ahead *ahead;
 	int64_t now_ms; /* at the start of the round */
 	/* Allocated apart, not cleared: calloc would clear all 64 KiB and
-	 * make it resident, where ACKs from the namespace touch one page
+	 * make it resident, where ACKs from the namespace touch a page or two
 	 * (measured: 64 KiB of the peak toward the namespace). */
 	uint8_t *frame;
 };
