@@ -53,7 +53,7 @@ struct pipeline {
 	struct job *cur; /* being filled by the main thread */
 	int out_fd;
 	uint64_t out_pos, raw_size;
-	EVP_MD_CTX *blob_hash, *diff_hash;
+	EVP_MD_CTX *blob_hash, *diff_hash; /* NULL unless layer_digests */
 	struct toc *toc;
 	const char *failed; /* a worker's reason */
 };
@@ -182,7 +182,8 @@ static int emit(struct pipeline *p, const void *buf, size_t len)
 {
 	if (write_all(p->out_fd, buf, len) < 0)
 		return -1;
-	EVP_DigestUpdate(p->blob_hash, buf, len);
+	if (p->blob_hash)
+		EVP_DigestUpdate(p->blob_hash, buf, len);
 	p->out_pos += len;
 	return 0;
 }
@@ -256,7 +257,8 @@ static int close_member(struct pipeline *p, size_t bound, char *why,
 		snprintf(why, why_len, "out of memory");
 		return -1;
 	}
-	EVP_DigestUpdate(p->diff_hash, j->in, j->in_len);
+	if (p->diff_hash)
+		EVP_DigestUpdate(p->diff_hash, j->in, j->in_len);
 	p->raw_size += j->in_len;
 	p->inflight += j->in_len;
 	pthread_mutex_lock(&p->lock);
@@ -589,8 +591,10 @@ static int finish(struct converter *c, struct convert_result *res)
 		goto write_failed;
 	res->blob_size = p->out_pos;
 	res->uncompressed_size = p->raw_size;
-	EVP_DigestFinal_ex(p->blob_hash, res->blob_digest, NULL);
-	EVP_DigestFinal_ex(p->diff_hash, res->diff_id, NULL);
+	if (p->blob_hash) {
+		EVP_DigestFinal_ex(p->blob_hash, res->blob_digest, NULL);
+		EVP_DigestFinal_ex(p->diff_hash, res->diff_id, NULL);
+	}
 	r = 0;
 	goto out;
 write_failed:
@@ -639,16 +643,21 @@ int convert(const struct tar_src *src, int out_fd,
 						? o->chunk_size
 						: HEADER_RUN_MAX);
 	p->ring = calloc(p->n_ring, sizeof(*p->ring));
-	p->blob_hash = EVP_MD_CTX_new();
-	p->diff_hash = EVP_MD_CTX_new();
+	if (o->layer_digests) {
+		p->blob_hash = EVP_MD_CTX_new();
+		p->diff_hash = EVP_MD_CTX_new();
+	}
 	threads = calloc(o->threads, sizeof(*threads));
-	if (!p->ring || !p->blob_hash || !p->diff_hash || !threads ||
+	if (!p->ring || !threads ||
+	    (o->layer_digests && (!p->blob_hash || !p->diff_hash)) ||
 	    codec_init(&cv.codec, o->format, o->level) < 0) {
 		snprintf(why, why_len, "out of memory");
 		goto out;
 	}
-	EVP_DigestInit_ex(p->blob_hash, EVP_sha256(), NULL);
-	EVP_DigestInit_ex(p->diff_hash, EVP_sha256(), NULL);
+	if (o->layer_digests) {
+		EVP_DigestInit_ex(p->blob_hash, EVP_sha256(), NULL);
+		EVP_DigestInit_ex(p->diff_hash, EVP_sha256(), NULL);
+	}
 	for (; started < o->threads; started++) {
 		if (pthread_create(&threads[started], NULL, worker, p)) {
 			snprintf(why, why_len, "starting a thread failed");

@@ -7,6 +7,7 @@
 #ifndef STARGZIFY_CONVERT_H
 #define STARGZIFY_CONVERT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,10 +24,14 @@ struct convert_options {
 	unsigned threads;
 	char **prio; /* --prioritize paths (eStargz only) */
 	size_t n_prio;
+	/* Compute blob_digest and diff_id: a SHA-256 over the whole output
+	 * and another over the whole uncompressed layer, about 3% of the
+	 * time at level 9, so only when a manifest needs them. */
+	bool layer_digests;
 };
 
 struct convert_result {
-	uint8_t blob_digest[SHA256_LEN];
+	uint8_t blob_digest[SHA256_LEN]; /* these two: layer_digests only */
 	uint64_t blob_size;
 	uint8_t diff_id[SHA256_LEN];
 	uint64_t uncompressed_size;

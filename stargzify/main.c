@@ -293,6 +293,7 @@ static int cmd_convert(struct options *o, const char *in, const char *out)
 		die_usage();
 	}
 	load_prioritize(o);
+	o->conv.layer_digests = o->json || o->annotations;
 	if (input_open(in, &src, why, sizeof(why)) < 0)
 		die("%s", why);
 	if (outfile_open(&f, out) < 0)

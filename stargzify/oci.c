@@ -228,7 +228,11 @@ static struct json_object *convert_layer(const struct layout *in,
 		close_quietly(src.fd);
 		return NULL;
 	}
-	if (convert(&src, f.fd, o, &res, why, sizeof(why)) < 0) {
+	/* the manifest names the blob by digest, the config by diff_id */
+	struct convert_options with_digests = *o;
+
+	with_digests.layer_digests = true;
+	if (convert(&src, f.fd, &with_digests, &res, why, sizeof(why)) < 0) {
 		warn("%s: %s", src_path, why);
 		outfile_abort(&f);
 		close_quietly(src.fd);

@@ -166,6 +166,10 @@ EOF
 	[ "$diffid" = "sha256:$(gzip -dc "$T/out" | sha256sum | cut -d' ' -f1)" ]
 	usize=$(annotation "$T/facts" io.containers.estargz.uncompressed-size)
 	[ "$usize" = "$(gzip -dc "$T/out" | wc -c)" ]
+	# --annotations alone computes the digests too (they are skipped
+	# when nothing asks for them)
+	"$SG" --annotations="$T/facts2" "$in" "$T/out2"
+	cmp "$T/facts" "$T/facts2"
 	# stdin to stdout gives the same blob
 	"$SG" - - < "$in" > "$T/piped"
 	cmp "$T/out" "$T/piped"
