@@ -149,6 +149,18 @@ static int grow(uint8_t **buf, size_t *cap, size_t need)
 	return 0;
 }
 
+/* A SHA-256 context ready for updates, or NULL. */
+static EVP_MD_CTX *sha256_ctx(void)
+{
+	EVP_MD_CTX *h = EVP_MD_CTX_new();
+
+	if (h && !EVP_DigestInit_ex(h, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(h);
+		h = NULL;
+	}
+	return h;
+}
+
 static void *worker(void *arg)
 {
 	struct pipeline *p = arg;
@@ -354,10 +366,8 @@ static int add_data(struct converter *c, size_t entry, uint64_t off,
 
 	if (close_cur(c) < 0)
 		return -1;
-	if (several && !(file_hash = EVP_MD_CTX_new()))
+	if (several && !(file_hash = sha256_ctx()))
 		FAIL("out of memory");
-	if (file_hash)
-		EVP_DigestInit_ex(file_hash, EVP_sha256(), NULL);
 	for (uint64_t done = 0; done < size;) {
 		size_t n = size - done < chunk ? (size_t)(size - done) : chunk;
 		size_t idx = entry;
@@ -644,8 +654,8 @@ int convert(const struct tar_src *src, int out_fd,
 						: HEADER_RUN_MAX);
 	p->ring = calloc(p->n_ring, sizeof(*p->ring));
 	if (o->layer_digests) {
-		p->blob_hash = EVP_MD_CTX_new();
-		p->diff_hash = EVP_MD_CTX_new();
+		p->blob_hash = sha256_ctx();
+		p->diff_hash = sha256_ctx();
 	}
 	threads = calloc(o->threads, sizeof(*threads));
 	if (!p->ring || !threads ||
@@ -653,10 +663,6 @@ int convert(const struct tar_src *src, int out_fd,
 	    codec_init(&cv.codec, o->format, o->level) < 0) {
 		snprintf(why, why_len, "out of memory");
 		goto out;
-	}
-	if (o->layer_digests) {
-		EVP_DigestInit_ex(p->blob_hash, EVP_sha256(), NULL);
-		EVP_DigestInit_ex(p->diff_hash, EVP_sha256(), NULL);
 	}
 	for (; started < o->threads; started++) {
 		if (pthread_create(&threads[started], NULL, worker, p)) {
