@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <zstd.h>
 
 #include "cleanup.h"
+#include "feed.h"
 #include "input.h"
 #include "io.h"
 
@@ -52,11 +54,35 @@ static int spool_create(void)
 	return fd;
 }
 
-/* Inflates every gzip member of the stream (pigz and others write several)
- * into out. Trailing zero bytes are allowed, as gzip(1) does. */
-static int inflate_gzip(int in, uint8_t *ibuf, size_t have, int out,
-			uint8_t *obuf, char *why, size_t why_len)
+/* Fills the temporary file from the input on a thread of its own, so that
+ * the conversion reads the first entries while the rest is inflated. */
+struct spooler {
+	struct feed feed; /* first: the tar_src points at it */
+	pthread_t thread;
+	enum kind kind;
+	int in, out;
+	uint8_t *ibuf, *obuf;
+	size_t have; /* bytes already read into ibuf (sniffed) */
+};
+
+static int spool_write(struct spooler *s, const void *buf, size_t len)
 {
+	if (write_all(s->out, buf, len) < 0)
+		return -1;
+	if (feed_grew(&s->feed, len) < 0) {
+		errno = ECANCELED; /* the conversion stopped */
+		return -1;
+	}
+	return 0;
+}
+
+/* Inflates every gzip member of the stream (pigz and others write several)
+ * into the spool. Trailing zero bytes are allowed, as gzip(1) does. */
+static int inflate_gzip(struct spooler *s, char *why, size_t why_len)
+{
+	int in = s->in;
+	uint8_t *ibuf = s->ibuf, *obuf = s->obuf;
+	size_t have = s->have;
 	z_stream z = { 0 };
 	unsigned long long consumed = 0;
 	bool in_member = false, eof = false, trailing = false;
@@ -106,7 +132,7 @@ static int inflate_gzip(int in, uint8_t *ibuf, size_t have, int out,
 		if (r != Z_OK && r != Z_STREAM_END && r != Z_BUF_ERROR)
 			FAIL("corrupt gzip data near offset %llu: %s", consumed,
 			     z.msg ? z.msg : "inflate failed");
-		if (write_all(out, obuf, BUF - z.avail_out) < 0)
+		if (spool_write(s, obuf, BUF - z.avail_out) < 0)
 			FAIL("writing the temporary file: %s", strerror(errno));
 		if (r == Z_STREAM_END) {
 			in_member = false;
@@ -120,11 +146,12 @@ fail:
 	return -1;
 }
 
-static int inflate_zstd(int in, uint8_t *ibuf, size_t have, int out,
-			uint8_t *obuf, char *why, size_t why_len)
+static int inflate_zstd(struct spooler *s, char *why, size_t why_len)
 {
+	int in = s->in;
+	uint8_t *ibuf = s->ibuf, *obuf = s->obuf;
 	ZSTD_DCtx *d = ZSTD_createDCtx();
-	ZSTD_inBuffer zi = { ibuf, have, 0 };
+	ZSTD_inBuffer zi = { ibuf, s->have, 0 };
 	size_t last = 0;
 	bool eof = false;
 
@@ -147,7 +174,7 @@ static int inflate_zstd(int in, uint8_t *ibuf, size_t have, int out,
 		last = ZSTD_decompressStream(d, &zo, &zi);
 		if (ZSTD_isError(last))
 			FAIL("corrupt zstd data: %s", ZSTD_getErrorName(last));
-		if (write_all(out, obuf, zo.pos) < 0)
+		if (spool_write(s, obuf, zo.pos) < 0)
 			FAIL("writing the temporary file: %s", strerror(errno));
 	}
 	if (last != 0)
@@ -159,14 +186,57 @@ fail:
 	return -1;
 }
 
+/* A plain tar that cannot be read in place (stdin, a pipe): copied. */
+static int copy_plain(struct spooler *s, char *why, size_t why_len)
+{
+	ssize_t have = (ssize_t)s->have;
+
+	while (have > 0) {
+		if (spool_write(s, s->ibuf, (size_t)have) < 0) {
+			snprintf(why, why_len, "writing the temporary file: %s",
+				 strerror(errno));
+			return -1;
+		}
+		have = read_all(s->in, s->ibuf, BUF);
+	}
+	if (have < 0) {
+		snprintf(why, why_len, "reading the input: %s",
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void *spool_thread(void *arg)
+{
+	struct spooler *s = arg;
+	char why[256] = "";
+	int r = s->kind == GZIP	  ? inflate_gzip(s, why, sizeof(why))
+		: s->kind == ZSTD ? inflate_zstd(s, why, sizeof(why))
+				  : copy_plain(s, why, sizeof(why));
+
+	if (r < 0 && !*why)
+		snprintf(why, sizeof(why), "reading the input failed");
+	feed_end(&s->feed, r < 0 ? why : NULL);
+	return NULL;
+}
+
+static void spooler_free(struct spooler *s)
+{
+	close_quietly(s->in);
+	free(s->ibuf);
+	free(s->obuf);
+	feed_destroy(&s->feed);
+	free(s);
+}
+
 int input_open(const char *path, struct tar_src *src, char *why, size_t why_len)
 {
 	_cleanup_close_ int in = -1, spool = -1;
 	_cleanup_free_ uint8_t *ibuf = NULL, *obuf = NULL;
+	struct spooler *s;
 	struct stat st;
 	ssize_t have;
-	enum kind kind;
-	int r;
 
 	in = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
 			       : fcntl(0, F_DUPFD_CLOEXEC, 3);
@@ -199,7 +269,6 @@ int input_open(const char *path, struct tar_src *src, char *why, size_t why_len)
 		snprintf(why, why_len, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	kind = sniff(ibuf, (size_t)have);
 	spool = spool_create();
 	if (spool < 0) {
 		snprintf(why, why_len, "temporary file in %s: %s",
@@ -207,30 +276,43 @@ int input_open(const char *path, struct tar_src *src, char *why, size_t why_len)
 			 strerror(errno));
 		return -1;
 	}
-	if (kind == GZIP)
-		r = inflate_gzip(in, ibuf, (size_t)have, spool, obuf, why,
-				 why_len);
-	else if (kind == ZSTD)
-		r = inflate_zstd(in, ibuf, (size_t)have, spool, obuf, why,
-				 why_len);
-	else {
-		r = 0;
-		while (have > 0 && r == 0) {
-			r = write_all(spool, ibuf, (size_t)have);
-			have = r ? -1 : read_all(in, ibuf, BUF);
-		}
-		if (r || have < 0)
-			snprintf(why, why_len, "copying %s: %s", path,
-				 strerror(errno));
-		r = r || have < 0 ? -1 : 0;
-	}
-	if (r < 0)
-		return -1;
-	if (fstat(spool, &st) < 0) {
-		snprintf(why, why_len, "temporary file: %s", strerror(errno));
+	s = calloc(1, sizeof(*s));
+	if (!s || feed_init(&s->feed) < 0) {
+		free(s);
+		snprintf(why, why_len, "out of memory");
 		return -1;
 	}
-	*src = (struct tar_src){ .fd = steal_fd(&spool),
-				 .size = (uint64_t)st.st_size };
+	s->kind = sniff(ibuf, (size_t)have);
+	s->have = (size_t)have;
+	s->out = spool;
+	s->in = steal_fd(&in);
+	s->ibuf = steal_ptr(&ibuf);
+	s->obuf = steal_ptr(&obuf);
+	if (pthread_create(&s->thread, NULL, spool_thread, s)) {
+		spooler_free(s);
+		snprintf(why, why_len, "starting a thread failed");
+		return -1;
+	}
+	*src = (struct tar_src){ .fd = steal_fd(&spool), .feed = &s->feed };
 	return 0;
+}
+
+int input_check(const struct tar_src *src, bool wait, char *why, size_t why_len)
+{
+	return src->feed ? feed_failed(src->feed, wait, why, why_len) : 0;
+}
+
+void input_close(struct tar_src *src)
+{
+	if (src->feed) {
+		/* the feed is the spooler's first member */
+		struct spooler *s = (struct spooler *)src->feed;
+
+		feed_cancel(&s->feed);
+		pthread_join(s->thread, NULL);
+		spooler_free(s);
+		src->feed = NULL;
+	}
+	close_quietly(src->fd);
+	src->fd = -1;
 }

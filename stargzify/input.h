@@ -1,17 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The input layer as an uncompressed tar that can be read at any offset:
  * a plain tar file is used in place; a gzip or zstd stream, or anything
- * that cannot seek (stdin, a pipe), is first inflated into an unlinked
- * temporary file, as the reference does. Memory stays bounded either way. */
+ * that cannot seek (stdin, a pipe), is inflated into an unlinked temporary
+ * file, as the reference does, but on a thread of its own: the tar reader
+ * waits for the bytes it needs (feed.h), so the conversion overlaps the
+ * inflating. Memory stays bounded either way. */
 #ifndef STARGZIFY_INPUT_H
 #define STARGZIFY_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "tar.h"
 
-/* path "-" is stdin. On success src->fd is owned by the caller. */
+/* path "-" is stdin. On success, close src with input_close(). */
 int input_open(const char *path, struct tar_src *src, char *why,
 	       size_t why_len);
+/* -1 with the reason when inflating the input failed (a truncated or
+ * corrupt stream: the tar reader saw only its end). With wait, waits for
+ * the inflating to finish first: a bad checksum at the end of the stream
+ * comes after the tar's last entry. */
+int input_check(const struct tar_src *src, bool wait, char *why,
+		size_t why_len);
+/* Stops the inflating, if any, and closes the input. */
+void input_close(struct tar_src *src);
 
 #endif

@@ -298,11 +298,16 @@ static int cmd_convert(struct options *o, const char *in, const char *out)
 		die("%s", why);
 	if (outfile_open(&f, out) < 0)
 		die_errno("%s", out);
-	if (convert(&src, f.fd, &o->conv, &res, why, sizeof(why)) < 0) {
+	int r = convert(&src, f.fd, &o->conv, &res, why, sizeof(why));
+
+	/* A failed inflate explains a tar that ended too soon; a bad checksum
+	 * at the end of the stream comes after a good conversion. */
+	if (input_check(&src, r == 0, why, sizeof(why)) < 0 || r < 0) {
 		outfile_abort(&f);
+		input_close(&src);
 		die("%s: %s", in, why);
 	}
-	close_quietly(src.fd);
+	input_close(&src);
 	if (outfile_commit(&f) < 0)
 		die_errno("%s", out);
 	write_facts(o, &res);

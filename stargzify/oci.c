@@ -225,20 +225,22 @@ static struct json_object *convert_layer(const struct layout *in,
 	}
 	if (outfile_open(&f, tmp) < 0) {
 		warn_errno("%s", tmp);
-		close_quietly(src.fd);
+		input_close(&src);
 		return NULL;
 	}
 	/* the manifest names the blob by digest, the config by diff_id */
 	struct convert_options with_digests = *o;
 
 	with_digests.layer_digests = true;
-	if (convert(&src, f.fd, &with_digests, &res, why, sizeof(why)) < 0) {
+	int r = convert(&src, f.fd, &with_digests, &res, why, sizeof(why));
+
+	if (input_check(&src, r == 0, why, sizeof(why)) < 0 || r < 0) {
 		warn("%s: %s", src_path, why);
 		outfile_abort(&f);
-		close_quietly(src.fd);
+		input_close(&src);
 		return NULL;
 	}
-	close_quietly(src.fd);
+	input_close(&src);
 	sha256_hex(res.blob_digest, d);
 	snprintf(final, sizeof(final), "%s/blobs/sha256/%s", out->dir, d + 7);
 	if (outfile_commit(&f) < 0 || rename(tmp, final) < 0) {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "feed.h"
 #include "tar.h"
 
 enum tar_format { FMT_V7, FMT_USTAR, FMT_STAR, FMT_GNU };
@@ -57,10 +58,18 @@ static void pending_free(struct pending *p)
 		return -1;                                                     \
 	} while (0)
 
+/* want, when the archive has that many bytes; else its size */
+static uint64_t src_extent(const struct tar_src *src, uint64_t want)
+{
+	if (src->feed)
+		return feed_extent(src->feed, want);
+	return want < src->size ? want : src->size;
+}
+
 static int src_read(const struct tar_src *src, uint64_t off, void *buf,
 		    size_t len)
 {
-	if (off > src->size || len > src->size - off)
+	if (off > UINT64_MAX - len || src_extent(src, off + len) < off + len)
 		return -1;
 	if (src->mem) {
 		memcpy(buf, src->mem + off, len);
@@ -486,7 +495,7 @@ static int next_entry(const struct tar_src *src, uint64_t *off,
 
 	memset(h, 0, sizeof(*h));
 	for (;;) {
-		if (pos == src->size && pos == start)
+		if (pos == start && src_extent(src, pos + 1) == pos)
 			return 0; /* the end without a trailer, as Go */
 		if (src_read(src, pos, blk, TAR_BLOCK) < 0) {
 			pending_free(&p);
@@ -496,7 +505,8 @@ static int next_entry(const struct tar_src *src, uint64_t *off,
 		if (all_zero(blk, TAR_BLOCK) && pos == start) {
 			uint8_t next[TAR_BLOCK];
 
-			if (pos + TAR_BLOCK == src->size)
+			if (src_extent(src, pos + TAR_BLOCK + 1) ==
+			    pos + TAR_BLOCK)
 				return 0;
 			if (src_read(src, pos + TAR_BLOCK, next, TAR_BLOCK) <
 				    0 ||
@@ -568,15 +578,15 @@ static int next_entry(const struct tar_src *src, uint64_t *off,
 		return -1;
 	h->data_off = pos + TAR_BLOCK;
 	h->data_len = header_only(h->type) ? 0 : (uint64_t)h->size;
-	if (h->data_len > src->size - h->data_off)
+	uint64_t end = src_extent(src, h->data_off + h->data_len);
+
+	if (end < h->data_off + h->data_len)
 		FAIL("%s: truncated: %llu bytes of data at offset %llu, the "
 		     "archive ends at %llu",
 		     h->name, (unsigned long long)h->data_len,
-		     (unsigned long long)h->data_off,
-		     (unsigned long long)src->size);
-	h->next_off = h->data_off + padded(h->data_len);
-	if (h->next_off > src->size)
-		h->next_off = src->size; /* missing final padding: the end */
+		     (unsigned long long)h->data_off, (unsigned long long)end);
+	h->next_off = src_extent(src, h->data_off + padded(h->data_len));
+	/* short of the padding only at the end: a missing final padding */
 	*off = h->next_off;
 	return 1;
 }

@@ -17,11 +17,16 @@
  * "PAX bomb" costs at most this much memory. */
 #define TAR_MAX_SPECIAL (1u << 20)
 
-/* Where the archive is: a file read with pread(), or memory (tests). */
+struct feed;
+
+/* Where the archive is: a file read with pread(), or memory (tests). A
+ * file with a feed is still being written: its size is known only when
+ * the feed ends, and reading waits for the bytes it needs. */
 struct tar_src {
 	int fd;
 	const uint8_t *mem;
-	uint64_t size;
+	uint64_t size; /* unused with a feed */
+	struct feed *feed;
 };
 
 struct tar_xattr {
