@@ -483,34 +483,76 @@ static int fill_entry(struct converter *c, struct toc_entry *e,
 	return 0;
 }
 
-static int add_entry(struct converter *c, uint64_t header_off)
+/* One archive entry: its TOC entry, its header bytes, its data. Takes
+ * over h's strings. */
+static int add_entry(struct converter *c, struct tar_header *h)
 {
-	struct tar_header h;
-	uint64_t off = header_off;
-	struct toc_entry *e;
-	int r;
+	struct toc_entry *e = toc_add(&c->toc);
+	int r = e ? fill_entry(c, e, h) : -1;
 
-	if (tar_next(c->src, &off, &h, c->why, c->why_len) <= 0)
-		return -1; /* read fine in order_index(): changed under us */
-	e = toc_add(&c->toc);
-	r = e ? fill_entry(c, e, &h) : -1;
 	if (!e)
 		snprintf(c->why, c->why_len, "out of memory");
 	if (r == 0)
-		r = add_header(c, NULL, h.header_off,
-			       (size_t)(h.data_off - h.header_off));
+		r = add_header(c, NULL, h->header_off,
+			       (size_t)(h->data_off - h->header_off));
 	if (r == 0 && e && e->type == TOC_REG) {
 		size_t idx = c->toc.n - 1; /* e may move as chunks are added */
 
-		if (h.data_len) {
-			r = add_data(c, idx, h.data_off, NULL, h.data_len);
+		if (h->data_len) {
+			r = add_data(c, idx, h->data_off, NULL, h->data_len);
 		} else { /* the digest of nothing, as the reference */
 			SHA256(NULL, 0, c->toc.v[idx].digest);
 			c->toc.v[idx].has_digest = true;
 		}
 	}
+	return r;
+}
+
+/* The entry whose header order_index() found at header_off. */
+static int add_entry_at(struct converter *c, uint64_t header_off)
+{
+	struct tar_header h;
+	uint64_t off = header_off;
+	int r;
+
+	if (tar_next(c->src, &off, &h, c->why, c->why_len) <= 0)
+		return -1; /* read fine in order_index(): changed under us */
+	r = add_entry(c, &h);
 	tar_header_free(&h);
 	return r;
+}
+
+/* Returned by a streaming pass that met a name it had already written. */
+#define PASS_RESTART 1
+
+/* Without --prioritize the order is the archive's, after the landmark, as
+ * long as no entry replaces an earlier one: each entry is converted as
+ * soon as its header is read, with no index pass first, and a layer still
+ * being inflated is compressed as it comes. */
+static int convert_streaming(struct converter *c, struct order *ord)
+{
+	bool build = c->o->format != SGZ_STARGZ;
+	uint64_t off = 0;
+	struct tar_header h;
+
+	if (build && add_landmark(c, LANDMARK_NO_PREFETCH) < 0)
+		return -1;
+	for (;;) {
+		int added, r = tar_next(c->src, &off, &h, c->why, c->why_len);
+
+		if (r <= 0)
+			return r;
+		added = order_add(ord, &h, build);
+		r = added == ORDER_NEW	      ? add_entry(c, &h)
+		    : added == ORDER_REPLACES ? PASS_RESTART
+		    : added == ORDER_SKIPPED  ? 0
+					      : -1;
+		if (added < 0)
+			snprintf(c->why, c->why_len, "out of memory");
+		tar_header_free(&h);
+		if (r)
+			return r;
+	}
 }
 
 /* zstd:chunked: the TOC compressed in a skippable frame of its own (a
@@ -614,9 +656,10 @@ out:
 	return r;
 }
 
-int convert(const struct tar_src *src, int out_fd,
-	    const struct convert_options *o, struct convert_result *res,
-	    char *why, size_t why_len)
+static int convert_pass(const struct tar_src *src, int out_fd,
+			const struct convert_options *o,
+			struct convert_result *res, bool streaming, char *why,
+			size_t why_len)
 {
 	struct converter cv = {
 		.src = src, .o = o, .why = why, .why_len = why_len
@@ -629,13 +672,15 @@ int convert(const struct tar_src *src, int out_fd,
 	int r = -1;
 
 	memset(res, 0, sizeof(*res));
+	memset(&ord, 0, sizeof(ord));
 	/* Chunk buffers come and go: have them mapped and unmapped, not kept
 	 * in the heap by glibc's growing mmap threshold. */
 	mallopt(M_MMAP_THRESHOLD, KEEP_BUFFER);
-	if (order_index(&ord, src, o->format != SGZ_STARGZ, why, why_len) < 0)
+	if (!streaming &&
+	    order_index(&ord, src, o->format != SGZ_STARGZ, why, why_len) < 0)
 		return -1;
-	if (order_entries(&ord, o->prio, o->n_prio, o->format != SGZ_STARGZ) <
-	    0) {
+	if (!streaming && order_entries(&ord, o->prio, o->n_prio,
+					o->format != SGZ_STARGZ) < 0) {
 		order_free(&ord);
 		snprintf(why, why_len, "out of memory");
 		return -1;
@@ -670,12 +715,17 @@ int convert(const struct tar_src *src, int out_fd,
 			goto out;
 		}
 	}
+	if (streaming) {
+		r = convert_streaming(c, &ord);
+		if (r != 0)
+			goto out;
+	}
 	for (size_t i = 0; i < ord.n_order; i++) {
 		size_t k = ord.order[i];
 
 		if ((k == ORDER_LANDMARK
 			     ? add_landmark(c, ord.landmark)
-			     : add_entry(c, ord.entries[k].header_off)) < 0)
+			     : add_entry_at(c, ord.entries[k].header_off)) < 0)
 			goto out;
 	}
 	r = finish(c, res);
@@ -704,4 +754,23 @@ out:
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
 	return r;
+}
+
+int convert(const struct tar_src *src, int out_fd,
+	    const struct convert_options *o, struct convert_result *res,
+	    char *why, size_t why_len)
+{
+	int r = convert_pass(src, out_fd, o, res, o->stream && !o->n_prio, why,
+			     why_len);
+
+	if (r != PASS_RESTART)
+		return r;
+	/* A name came again: its earlier entry, already written, must go.
+	 * Start over from the index; the input is all there by now. */
+	if (ftruncate(out_fd, 0) < 0 || lseek(out_fd, 0, SEEK_SET) < 0) {
+		snprintf(why, why_len, "rewinding the output: %s",
+			 strerror(errno));
+		return -1;
+	}
+	return convert_pass(src, out_fd, o, res, false, why, why_len);
 }

@@ -28,6 +28,11 @@ struct convert_options {
 	 * and another over the whole uncompressed layer, about 3% of the
 	 * time at level 9, so only when a manifest needs them. */
 	bool layer_digests;
+	/* Convert each entry as its header is read, without indexing the
+	 * archive first (ignored with prio). out_fd must be a file of the
+	 * caller's that may be truncated: when a name comes again, the
+	 * conversion starts over from an index. */
+	bool stream;
 };
 
 struct convert_result {

@@ -294,6 +294,8 @@ static int cmd_convert(struct options *o, const char *in, const char *out)
 	}
 	load_prioritize(o);
 	o->conv.layer_digests = o->json || o->annotations;
+	/* a temporary file of ours, unlike stdout, can be started over */
+	o->conv.stream = strcmp(out, "-") != 0;
 	if (input_open(in, &src, why, sizeof(why)) < 0)
 		die("%s", why);
 	if (outfile_open(&f, out) < 0)

@@ -232,6 +232,7 @@ static struct json_object *convert_layer(const struct layout *in,
 	struct convert_options with_digests = *o;
 
 	with_digests.layer_digests = true;
+	with_digests.stream = true; /* into a temporary file */
 	int r = convert(&src, f.fd, &with_digests, &res, why, sizeof(why));
 
 	if (input_check(&src, r == 0, why, sizeof(why)) < 0 || r < 0) {

@@ -54,63 +54,71 @@ static struct order_entry *lookup(struct order *p, const char *key)
 	return v ? &p->entries[v - 1] : NULL;
 }
 
+int order_add(struct order *p, const struct tar_header *h, bool build)
+{
+	char *key = tar_clean_name(h->name);
+
+	if (!key)
+		return -1;
+	/* A TOC or landmark in the input is the converter's to write
+	 * (input that was already converted). */
+	if (!strcmp(key, TOC_TAR_NAME) ||
+	    (build && (!strcmp(key, LANDMARK_PREFETCH) ||
+		       !strcmp(key, LANDMARK_NO_PREFETCH)))) {
+		free(key);
+		return ORDER_SKIPPED;
+	}
+	if (p->n_entries == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 256;
+		struct order_entry *n = realloc(p->entries, cap * sizeof(*n));
+
+		if (!n) {
+			free(key);
+			return -1;
+		}
+		p->entries = n;
+		p->cap = cap;
+	}
+	if ((p->n_entries + 1) * 2 > p->table_size && grow_table(p) < 0) {
+		free(key);
+		return -1;
+	}
+	struct order_entry *e = &p->entries[p->n_entries];
+
+	*e = (struct order_entry){ .header_off = h->header_off, .key = key };
+	if (h->type == '1' && !(e->link_key = tar_clean_name(h->linkname))) {
+		free(key);
+		return -1;
+	}
+	size_t *slot = slot_for(p, key);
+	int r = ORDER_NEW;
+
+	if (*slot && build) {
+		p->entries[*slot - 1].dropped = true;
+		r = ORDER_REPLACES;
+	}
+	*slot = ++p->n_entries;
+	return r;
+}
+
 int order_index(struct order *p, const struct tar_src *src, bool build,
 		char *why, size_t why_len)
 {
-	size_t cap = 0;
 	uint64_t off = 0;
 	struct tar_header h;
 	int r;
 
 	memset(p, 0, sizeof(*p));
 	while ((r = tar_next(src, &off, &h, why, why_len)) > 0) {
-		char *key = tar_clean_name(h.name);
+		int added = order_add(p, &h, build);
 
-		if (!key)
-			goto oom;
-		/* A TOC or landmark in the input is the converter's to write
-		 * (input that was already converted). */
-		if (!strcmp(key, TOC_TAR_NAME) ||
-		    (build && (!strcmp(key, LANDMARK_PREFETCH) ||
-			       !strcmp(key, LANDMARK_NO_PREFETCH)))) {
-			free(key);
-			tar_header_free(&h);
-			continue;
-		}
-		if (p->n_entries == cap) {
-			cap = cap ? cap * 2 : 256;
-			struct order_entry *n =
-				realloc(p->entries, cap * sizeof(*n));
-			if (!n) {
-				free(key);
-				goto oom;
-			}
-			p->entries = n;
-		}
-		if ((p->n_entries + 1) * 2 > p->table_size &&
-		    grow_table(p) < 0) {
-			free(key);
-			goto oom;
-		}
-		struct order_entry *e = &p->entries[p->n_entries];
-
-		*e = (struct order_entry){ .header_off = h.header_off,
-					   .key = key };
-		if (h.type == '1' &&
-		    !(e->link_key = tar_clean_name(h.linkname)))
-			goto oom;
-		size_t *slot = slot_for(p, key);
-
-		if (*slot && build)
-			p->entries[*slot - 1].dropped = true;
-		*slot = ++p->n_entries;
 		tar_header_free(&h);
+		if (added < 0) {
+			snprintf(why, why_len, "out of memory");
+			return -1;
+		}
 	}
 	return r;
-oom:
-	tar_header_free(&h);
-	snprintf(why, why_len, "out of memory");
-	return -1;
 }
 
 static void place(struct order *p, struct order_entry *e)

@@ -35,9 +35,12 @@ struct order {
 	size_t n_order;
 	const char *landmark; /* NULL: none (--format=stargz) */
 
+	size_t cap;    /* of entries */
 	size_t *table; /* open-addressed key -> entry index + 1 */
 	size_t table_size;
 };
+
+enum { ORDER_SKIPPED, ORDER_NEW, ORDER_REPLACES };
 
 /* Indexes the archive (every header is read and checked). With build, as
  * the reference's eStargz Build: input landmarks dropped and a later entry
@@ -45,6 +48,11 @@ struct order {
  * writer (--format=stargz): every entry kept. A TOC is always dropped. */
 int order_index(struct order *p, const struct tar_src *src, bool build,
 		char *why, size_t why_len);
+/* One step of order_index(), for a caller that reads the headers itself
+ * (p zeroed first): ORDER_SKIPPED (a TOC or landmark), ORDER_NEW,
+ * ORDER_REPLACES (it drops an earlier entry of the same name), -1 when
+ * out of memory. */
+int order_add(struct order *p, const struct tar_header *h, bool build);
 /* Orders the entries; prio is a list of paths (NULL for none); with
  * landmark false no landmark is written and prio must be NULL. Paths not
  * in the layer are reported through warn() and skipped, as the reference

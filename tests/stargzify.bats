@@ -155,6 +155,47 @@ EOF
 	done
 }
 
+@test "stargzify: converting while inflating, or as headers come, gives the bytes of the indexed way" {
+	# To stdout the archive is indexed first; to a file each entry is
+	# converted as its header is read, and a tar.gz or tar.zst while it
+	# is still being inflated. A name that comes again (python-*.tar has
+	# dup.txt twice) makes the file's conversion start over from an index.
+	for in in "$CORPUS"/*.tar; do
+		for fmt in estargz stargz zstd:chunked; do
+			"$SG" --format=$fmt -c 4096 "$in" - > "$T/indexed"
+			"$SG" --format=$fmt -c 4096 "$in" "$T/streamed"
+			cmp "$T/indexed" "$T/streamed"
+			gzip -c "$in" > "$T/in.tar.gz"
+			"$SG" --format=$fmt -c 4096 "$T/in.tar.gz" "$T/from-gz"
+			cmp "$T/indexed" "$T/from-gz"
+			zstd -qc "$in" > "$T/in.tar.zst"
+			"$SG" --format=$fmt -c 4096 - "$T/from-zst" < "$T/in.tar.zst"
+			cmp "$T/indexed" "$T/from-zst"
+		done
+	done
+	# A bad CRC in the gzip trailer, which comes after the tar's end (and
+	# a megabyte of bytes after that, which a reader ignores): sent late,
+	# so that the conversion is done by then and must wait for it.
+	/usr/bin/python3 - "$CORPUS/gnutar-pax.tar" "$T/crc.tar.gz" <<'EOF'
+import gzip, os, sys
+z = bytearray(gzip.compress(open(sys.argv[1], "rb").read() + os.urandom(1 << 20)))
+z[-8] ^= 0xff
+open(sys.argv[2], "wb").write(z)
+EOF
+	run bash -c '{ head -c -8 "$1"; sleep 2; tail -c 8 "$1"; } | "$2" - "$3"' \
+		_ "$T/crc.tar.gz" "$SG" "$T/crc-out"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"-: corrupt gzip data"*"incorrect data check"* ]]
+	[ ! -e "$T/crc-out" ]
+	# a bad header at the start of a long tar.gz: the inflating stops too
+	/usr/bin/python3 -c 'import sys; sys.stdout.buffer.write(b"x" * 512 + bytes(64 << 20))' |
+		gzip -1 > "$T/long.tar.gz"
+	run timeout 60 "$SG" "$T/long.tar.gz" "$T/long-out"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"bad header checksum at offset 0"* ]]
+	[ ! -e "$T/long-out" ]
+}
+
 @test "stargzify: --json facts match the blob and the uncompressed tar" {
 	in=$CORPUS/python-pax.tar
 	"$SG" --json "$in" "$T/out" > "$T/facts"
