@@ -149,18 +149,6 @@ static int grow(uint8_t **buf, size_t *cap, size_t need)
 	return 0;
 }
 
-/* A SHA-256 context ready for updates, or NULL. */
-static EVP_MD_CTX *sha256_ctx(void)
-{
-	EVP_MD_CTX *h = EVP_MD_CTX_new();
-
-	if (h && !EVP_DigestInit_ex(h, EVP_sha256(), NULL)) {
-		EVP_MD_CTX_free(h);
-		h = NULL;
-	}
-	return h;
-}
-
 static void *worker(void *arg)
 {
 	struct pipeline *p = arg;
@@ -555,6 +543,29 @@ static int convert_streaming(struct converter *c, struct order *ord)
 	}
 }
 
+/* The order of order.h: every header read and checked first, then the
+ * --prioritize files, the landmark, and the rest in archive order. */
+static int convert_indexed(struct converter *c, struct order *ord)
+{
+	bool build = c->o->format != SGZ_STARGZ;
+
+	if (order_index(ord, c->src, build, c->why, c->why_len) < 0)
+		return -1;
+	if (order_entries(ord, c->o->prio, c->o->n_prio, build) < 0) {
+		snprintf(c->why, c->why_len, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < ord->n_order; i++) {
+		size_t k = ord->order[i];
+
+		if ((k == ORDER_LANDMARK
+			     ? add_landmark(c, ord->landmark)
+			     : add_entry_at(c, ord->entries[k].header_off)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* zstd:chunked: the TOC compressed in a skippable frame of its own (a
  * decompressor skips it; the footer points past its 8-byte header). */
 static int write_zstd_toc(struct converter *c, const char *json,
@@ -676,15 +687,6 @@ static int convert_pass(const struct tar_src *src, int out_fd,
 	/* Chunk buffers come and go: have them mapped and unmapped, not kept
 	 * in the heap by glibc's growing mmap threshold. */
 	mallopt(M_MMAP_THRESHOLD, KEEP_BUFFER);
-	if (!streaming &&
-	    order_index(&ord, src, o->format != SGZ_STARGZ, why, why_len) < 0)
-		return -1;
-	if (!streaming && order_entries(&ord, o->prio, o->n_prio,
-					o->format != SGZ_STARGZ) < 0) {
-		order_free(&ord);
-		snprintf(why, why_len, "out of memory");
-		return -1;
-	}
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
@@ -715,20 +717,9 @@ static int convert_pass(const struct tar_src *src, int out_fd,
 			goto out;
 		}
 	}
-	if (streaming) {
-		r = convert_streaming(c, &ord);
-		if (r != 0)
-			goto out;
-	}
-	for (size_t i = 0; i < ord.n_order; i++) {
-		size_t k = ord.order[i];
-
-		if ((k == ORDER_LANDMARK
-			     ? add_landmark(c, ord.landmark)
-			     : add_entry_at(c, ord.entries[k].header_off)) < 0)
-			goto out;
-	}
-	r = finish(c, res);
+	r = streaming ? convert_streaming(c, &ord) : convert_indexed(c, &ord);
+	if (r == 0)
+		r = finish(c, res);
 out:
 	pthread_mutex_lock(&p->lock);
 	p->stop = true;

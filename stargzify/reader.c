@@ -419,13 +419,12 @@ static ssize_t read_file(struct sgz_reader *r, size_t idx, int fd,
 			 uint8_t **buf, size_t *cap, char *why, size_t why_len)
 {
 	const struct toc_entry *file = &r->toc.v[idx];
-	EVP_MD_CTX *h = EVP_MD_CTX_new();
+	EVP_MD_CTX *h = sha256_ctx();
 	uint8_t d[SHA256_LEN];
 	size_t i = idx;
 
 	if (!h)
 		FAIL("out of memory");
-	EVP_DigestInit_ex(h, EVP_sha256(), NULL);
 	for (; i < r->toc.n && is_data(&r->toc.v[i]) &&
 	       (i == idx || r->toc.v[i].type == TOC_CHUNK);
 	     i++) {

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -84,6 +85,17 @@ void sha256_hex(const uint8_t d[SHA256_LEN], char out[72])
 		out[8 + 2 * i] = hex[d[i] & 15];
 	}
 	out[71] = '\0';
+}
+
+EVP_MD_CTX *sha256_ctx(void)
+{
+	EVP_MD_CTX *h = EVP_MD_CTX_new();
+
+	if (h && !EVP_DigestInit_ex(h, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(h);
+		h = NULL;
+	}
+	return h;
 }
 
 int parse_sha256(const char *s, uint8_t d[SHA256_LEN])

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <openssl/types.h>
 #include <stdio.h>
 
 #include "tar.h"
@@ -78,6 +79,8 @@ int toc_parse(const char *json, size_t len, uint64_t toc_offset, struct toc *t,
 	      char *why, size_t why_len);
 
 void sha256_hex(const uint8_t d[SHA256_LEN], char out[72]);
+/* A SHA-256 context ready for updates, or NULL. */
+EVP_MD_CTX *sha256_ctx(void);
 int parse_sha256(const char *s, uint8_t d[SHA256_LEN]);
 
 #endif
