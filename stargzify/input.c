@@ -297,11 +297,6 @@ int input_open(const char *path, struct tar_src *src, char *why, size_t why_len)
 	return 0;
 }
 
-int input_check(const struct tar_src *src, bool wait, char *why, size_t why_len)
-{
-	return src->feed ? feed_failed(src->feed, wait, why, why_len) : 0;
-}
-
 void input_close(struct tar_src *src)
 {
 	if (src->feed) {
@@ -315,4 +310,13 @@ void input_close(struct tar_src *src)
 	}
 	close_quietly(src->fd);
 	src->fd = -1;
+}
+
+int input_done(struct tar_src *src, bool converted, char *why, size_t why_len)
+{
+	/* after a good conversion, wait: the stream may still fail */
+	int r = src->feed ? feed_failed(src->feed, converted, why, why_len) : 0;
+
+	input_close(src);
+	return converted && r == 0 ? 0 : -1;
 }

@@ -16,12 +16,14 @@
 /* path "-" is stdin. On success, close src with input_close(). */
 int input_open(const char *path, struct tar_src *src, char *why,
 	       size_t why_len);
-/* -1 with the reason when inflating the input failed (a truncated or
- * corrupt stream: the tar reader saw only its end). With wait, waits for
- * the inflating to finish first: a bad checksum at the end of the stream
- * comes after the tar's last entry. */
-int input_check(const struct tar_src *src, bool wait, char *why,
-		size_t why_len);
+/* The conversion of src is over (converted: it succeeded); closes src.
+ * -1 when it failed, or when inflating the input failed: then why is the
+ * stream's reason (truncated, corrupt), which explains a tar that ended
+ * too soon. After a good conversion it first waits for the inflating to
+ * end: a bad checksum at the end of the stream comes after the tar's last
+ * entry. */
+int input_done(struct tar_src *src, bool converted, char *why,
+	       size_t why_len);
 /* Stops the inflating, if any, and closes the input. */
 void input_close(struct tar_src *src);
 

@@ -302,14 +302,10 @@ static int cmd_convert(struct options *o, const char *in, const char *out)
 		die_errno("%s", out);
 	int r = convert(&src, f.fd, &o->conv, &res, why, sizeof(why));
 
-	/* A failed inflate explains a tar that ended too soon; a bad checksum
-	 * at the end of the stream comes after a good conversion. */
-	if (input_check(&src, r == 0, why, sizeof(why)) < 0 || r < 0) {
+	if (input_done(&src, r == 0, why, sizeof(why)) < 0) {
 		outfile_abort(&f);
-		input_close(&src);
 		die("%s: %s", in, why);
 	}
-	input_close(&src);
 	if (outfile_commit(&f) < 0)
 		die_errno("%s", out);
 	write_facts(o, &res);

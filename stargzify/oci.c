@@ -235,13 +235,11 @@ static struct json_object *convert_layer(const struct layout *in,
 	with_digests.stream = true; /* into a temporary file */
 	int r = convert(&src, f.fd, &with_digests, &res, why, sizeof(why));
 
-	if (input_check(&src, r == 0, why, sizeof(why)) < 0 || r < 0) {
+	if (input_done(&src, r == 0, why, sizeof(why)) < 0) {
 		warn("%s: %s", src_path, why);
 		outfile_abort(&f);
-		input_close(&src);
 		return NULL;
 	}
-	input_close(&src);
 	sha256_hex(res.blob_digest, d);
 	snprintf(final, sizeof(final), "%s/blobs/sha256/%s", out->dir, d + 7);
 	if (outfile_commit(&f) < 0 || rename(tmp, final) < 0) {
