@@ -22,8 +22,7 @@ int input_open(const char *path, struct tar_src *src, char *why,
  * too soon. After a good conversion it first waits for the inflating to
  * end: a bad checksum at the end of the stream comes after the tar's last
  * entry. */
-int input_done(struct tar_src *src, bool converted, char *why,
-	       size_t why_len);
+int input_done(struct tar_src *src, bool converted, char *why, size_t why_len);
 /* Stops the inflating, if any, and closes the input. */
 void input_close(struct tar_src *src);
 
