@@ -549,6 +549,23 @@ print("done")
 	rm -rf "$L"
 }
 
+@test "--root: readers side by side get the host's files, names and bytes" {
+	require_sandbox
+	# Processes at once through the FUSE view of /: lookups, readdirs,
+	# opens, reads and releases on libfuse's threads together (make
+	# check-threads runs this under ThreadSanitizer).
+	local list='find /usr/include -type f | sort | head -n 800'
+	local sums='xargs -P 4 -n 20 sha256sum | sort -k 2'
+	local want
+	want=$(sh -c "$list | $sums")
+	[ "$(wc -l <<< "$want")" -eq 800 ]
+	run os --root -- sh -c "
+		($list > /tmp/one & $list > /tmp/two & wait) &&
+		cmp /tmp/one /tmp/two && $list | $sums"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$want" ]
+}
+
 @test "--root --keep: changes and the layer as for kernel sessions; resume" {
 	require_sandbox
 	run os --root --keep="$S/st" -- sh -c '
