@@ -35,15 +35,34 @@ static size_t *slot_for(struct order *p, const char *key)
 static int grow_table(struct order *p)
 {
 	size_t old_size = p->table_size, *old = p->table;
+	size_t size = old_size ? old_size * 2 : 1024;
+	size_t *table = calloc(size, sizeof(*table));
 
-	p->table_size = old_size ? old_size * 2 : 1024;
-	p->table = calloc(p->table_size, sizeof(*p->table));
-	if (!p->table)
-		return -1;
+	if (!table)
+		return -1; /* the old table stays, whole */
+	p->table = table;
+	p->table_size = size;
 	for (size_t i = 0; i < old_size; i++)
 		if (old[i])
 			*slot_for(p, p->entries[old[i] - 1].key) = old[i];
 	free(old);
+	return 0;
+}
+
+/* Room for one more entry, in the array and in the table. */
+static int make_room(struct order *p)
+{
+	if (p->n_entries == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 256;
+		struct order_entry *n = realloc(p->entries, cap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		p->entries = n;
+		p->cap = cap;
+	}
+	if ((p->n_entries + 1) * 2 > p->table_size)
+		return grow_table(p);
 	return 0;
 }
 
@@ -56,7 +75,7 @@ static struct order_entry *lookup(struct order *p, const char *key)
 
 int order_add(struct order *p, const struct tar_header *h, bool build)
 {
-	char *key = tar_clean_name(h->name);
+	char *key = make_room(p) < 0 ? NULL : tar_clean_name(h->name);
 
 	if (!key)
 		return -1;
@@ -67,21 +86,6 @@ int order_add(struct order *p, const struct tar_header *h, bool build)
 		       !strcmp(key, LANDMARK_NO_PREFETCH)))) {
 		free(key);
 		return ORDER_SKIPPED;
-	}
-	if (p->n_entries == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 256;
-		struct order_entry *n = realloc(p->entries, cap * sizeof(*n));
-
-		if (!n) {
-			free(key);
-			return -1;
-		}
-		p->entries = n;
-		p->cap = cap;
-	}
-	if ((p->n_entries + 1) * 2 > p->table_size && grow_table(p) < 0) {
-		free(key);
-		return -1;
 	}
 	struct order_entry *e = &p->entries[p->n_entries];
 
