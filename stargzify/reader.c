@@ -408,11 +408,6 @@ int sgz_read_chunk(struct sgz_reader *r, size_t idx, uint8_t *buf, char *why,
 	return 0;
 }
 
-static bool is_data(const struct toc_entry *e)
-{
-	return (e->type == TOC_REG && e->size > 0) || e->type == TOC_CHUNK;
-}
-
 /* The chunks of the file at idx, each checked, then its whole digest;
  * to fd if fd >= 0. Returns the index after its last chunk, or -1. */
 static ssize_t read_file(struct sgz_reader *r, size_t idx, int fd,
@@ -425,7 +420,7 @@ static ssize_t read_file(struct sgz_reader *r, size_t idx, int fd,
 
 	if (!h)
 		FAIL("out of memory");
-	for (; i < r->toc.n && is_data(&r->toc.v[i]) &&
+	for (; i < r->toc.n && toc_entry_has_data(&r->toc.v[i]) &&
 	       (i == idx || r->toc.v[i].type == TOC_CHUNK);
 	     i++) {
 		size_t n = (size_t)r->toc.v[i].chunk_size;
@@ -474,7 +469,7 @@ int sgz_verify(struct sgz_reader *r, char *why, size_t why_len)
 	int ret = 0;
 
 	for (size_t i = 0; i < r->toc.n && ret == 0;) {
-		if (!is_data(&r->toc.v[i])) {
+		if (!toc_entry_has_data(&r->toc.v[i])) {
 			i++;
 			continue;
 		}
@@ -498,7 +493,7 @@ int sgz_extract(struct sgz_reader *r, size_t idx, int fd, char *why,
 
 	if (r->toc.v[idx].type != TOC_REG)
 		FAIL("%s: not a regular file", r->toc.v[idx].name);
-	if (is_data(&r->toc.v[idx]))
+	if (toc_entry_has_data(&r->toc.v[idx]))
 		ret = read_file(r, idx, fd, &buf, &cap, why, why_len);
 	free(buf);
 	return ret < 0 ? -1 : 0;

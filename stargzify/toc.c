@@ -36,6 +36,11 @@ struct toc_entry *toc_add(struct toc *t)
 	return &t->v[t->n++];
 }
 
+bool toc_entry_has_data(const struct toc_entry *e)
+{
+	return (e->type == TOC_REG && e->size > 0) || e->type == TOC_CHUNK;
+}
+
 void toc_free(struct toc *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
@@ -523,8 +528,7 @@ static int check_entries(struct toc *t, uint64_t toc_offset, char *why,
 
 	for (size_t i = 0; i < t->n; i++) {
 		struct toc_entry *e = &t->v[i];
-		bool data = (e->type == TOC_REG && e->size > 0) ||
-			    e->type == TOC_CHUNK;
+		bool data = toc_entry_has_data(e);
 
 		if (e->type != TOC_CHUNK && file && covered != file->size)
 			BAD("entry %zu (%s): chunks cover %lld of %lld bytes",
@@ -575,13 +579,14 @@ static int check_entries(struct toc *t, uint64_t toc_offset, char *why,
 	if (file && covered != file->size)
 		BAD("%s: chunks cover %lld of %lld bytes", file->name,
 		    (long long)covered, (long long)file->size);
-	/* each data member ends where the next one starts */
+	/* each data member ends where the next one starts; an offset on an
+	 * entry without data (the writers put none there) names no member */
 	uint64_t next = toc_offset;
 
 	for (size_t i = t->n; i-- > 0;) {
 		struct toc_entry *e = &t->v[i];
 
-		if (e->offset) {
+		if (toc_entry_has_data(e)) {
 			e->next_offset = next;
 			next = e->offset;
 		}

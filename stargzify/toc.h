@@ -58,6 +58,8 @@ struct toc {
 };
 
 struct toc_entry *toc_add(struct toc *t);
+/* A non-empty file or a chunk: the entries that have a member. */
+bool toc_entry_has_data(const struct toc_entry *e);
 void toc_free(struct toc *t);
 const char *toc_type_name(enum toc_type type);
 

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < r.toc.n; i++) {
 			const struct toc_entry *e = &r.toc.v[i];
 
-			if (e->offset)
+			if (toc_entry_has_data(e))
 				FUZZ_CHECK(e->offset < e->next_offset &&
 					   e->next_offset <= size);
 		}

@@ -160,6 +160,21 @@ static void test_toc_parse(void)
 	}
 	toc_free(&t);
 
+	/* An offset on an entry without data names no member: it must not
+	 * cut short the member before it. */
+	static const char stray[] =
+		"{\"version\":1,\"entries\":["
+		"{\"name\":\"a\",\"type\":\"reg\",\"size\":10,\"offset\":50},"
+		"{\"name\":\"d\",\"type\":\"dir\",\"offset\":7},"
+		"{\"name\":\"e\",\"type\":\"reg\",\"offset\":3}]}";
+
+	is_int(toc_parse(stray, strlen(stray), 100, &t, why, sizeof(why)), 0,
+	       "TOC with offsets on entries without data parsed: %s", why);
+	if (t.n == 3)
+		is_int(t.v[0].next_offset, 100,
+		       "entries without data do not end a member");
+	toc_free(&t);
+
 	static const char *const bad[] = {
 		"{\"version\":1,\"entries\":[{\"name\":\"../"
 		"x\",\"type\":\"dir\"}]}",
