@@ -79,8 +79,9 @@ static void usage(FILE *out)
 		"line or\n"
 		"                          {\"path\": ...} JSON lines "
 		"(eStargz)\n"
-		"  -j, --threads=N         compression threads (default: the "
-		"CPUs)\n"
+		"  -j, --threads=N         threads to compress or verify with "
+		"(default:\n"
+		"                          the CPUs)\n"
 		"      --json              print the layer's digests and "
 		"annotations\n"
 		"      --annotations=FILE  write them to FILE\n"
@@ -327,7 +328,8 @@ static void open_blob(struct sgz_reader *r, const char *path)
 static void report_reads(const struct sgz_reader *r)
 {
 	debug("read %llu of %llu bytes of the blob",
-	      (unsigned long long)r->bytes_read, (unsigned long long)r->size);
+	      (unsigned long long)sgz_bytes_read(r),
+	      (unsigned long long)r->size);
 }
 
 static int cmd_list(const struct options *o, const char *blob)
@@ -369,7 +371,7 @@ static int cmd_verify(const struct options *o, const char *blob)
 	sha256_hex(r.toc_digest, d);
 	if (o->toc_digest && memcmp(want, r.toc_digest, SHA256_LEN))
 		die("%s: the TOC digest is %s, not %s", blob, d, o->toc_digest);
-	if (sgz_verify(&r, why, sizeof(why)) < 0)
+	if (sgz_verify(&r, o->conv.threads, why, sizeof(why)) < 0)
 		die("%s: %s", blob, why);
 	for (size_t i = 0; i < r.toc.n; i++) {
 		files += r.toc.v[i].type == TOC_REG;

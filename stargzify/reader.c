@@ -26,7 +26,10 @@
 		return -1;                                                     \
 	} while (0)
 
-static int blob_read(struct sgz_reader *r, uint64_t off, void *buf, size_t len)
+/* Reads len bytes at off, adding them to *count. Only pread, so threads
+ * may share the fd. */
+static int blob_read(const struct sgz_reader *r, uint64_t *count, uint64_t off,
+		     void *buf, size_t len)
 {
 	if (off > r->size || len > r->size - off) {
 		errno = EINVAL;
@@ -45,7 +48,7 @@ static int blob_read(struct sgz_reader *r, uint64_t off, void *buf, size_t len)
 		}
 		done += (size_t)n;
 	}
-	r->bytes_read += len;
+	*count += len;
 	return 0;
 }
 
@@ -101,7 +104,8 @@ static int read_footer(struct sgz_reader *r, uint64_t *toc_len,
 	uint8_t f[FOOTER_MAX];
 	size_t have = r->size < 51 ? (size_t)r->size : 51;
 
-	if (blob_read(r, r->size - have, f + sizeof(f) - have, have) < 0)
+	if (blob_read(r, &r->toc_bytes_read, r->size - have,
+		      f + sizeof(f) - have, have) < 0)
 		FAIL("reading the footer: %s", strerror(errno));
 	const uint8_t *end = f + sizeof(f);
 
@@ -228,7 +232,7 @@ int sgz_open(struct sgz_reader *r, int fd, char *why, size_t why_len)
 	z = malloc(toc_len ? toc_len : 1);
 	if (!z)
 		FAIL("out of memory");
-	if (blob_read(r, r->toc_offset, z, toc_len) < 0) {
+	if (blob_read(r, &r->toc_bytes_read, r->toc_offset, z, toc_len) < 0) {
 		free(z);
 		FAIL("reading the TOC: %s", strerror(errno));
 	}
@@ -260,16 +264,26 @@ int sgz_open(struct sgz_reader *r, int fd, char *why, size_t why_len)
 	return ret;
 }
 
+void sgz_decoder_free(struct sgz_decoder *d)
+{
+	if (d->gz) {
+		inflateEnd(d->gz);
+		free(d->gz);
+	}
+	ZSTD_freeDCtx(d->zd);
+	d->gz = NULL;
+	d->zd = NULL;
+}
+
 void sgz_close(struct sgz_reader *r)
 {
 	toc_free(&r->toc);
-	if (r->gz) {
-		inflateEnd(r->gz);
-		free(r->gz);
-	}
-	ZSTD_freeDCtx(r->zd);
-	r->gz = NULL;
-	r->zd = NULL;
+	sgz_decoder_free(&r->dec);
+}
+
+uint64_t sgz_bytes_read(const struct sgz_reader *r)
+{
+	return r->toc_bytes_read + r->dec.bytes_read;
 }
 
 ssize_t sgz_lookup(const struct sgz_reader *r, const char *path)
@@ -302,24 +316,22 @@ ssize_t sgz_lookup(const struct sgz_reader *r, const char *path)
 	return found;
 }
 
-/* One decompressor per reader, reset for each member (a verify reads tens
- * of thousands). */
-static int decoder_reset(struct sgz_reader *r)
+static int decoder_reset(struct sgz_decoder *d, enum sgz_format format)
 {
-	if (r->format == SGZ_ZSTD_CHUNKED) {
-		if (!r->zd && !(r->zd = ZSTD_createDCtx()))
+	if (format == SGZ_ZSTD_CHUNKED) {
+		if (!d->zd && !(d->zd = ZSTD_createDCtx()))
 			return -1;
 		return ZSTD_isError(
-			       ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only))
+			       ZSTD_DCtx_reset(d->zd, ZSTD_reset_session_only))
 			       ? -1
 			       : 0;
 	}
-	if (r->gz)
-		return inflateReset(r->gz) == Z_OK ? 0 : -1;
-	r->gz = calloc(1, sizeof(*r->gz));
-	if (!r->gz || inflateInit2(r->gz, 16 + MAX_WBITS) != Z_OK) {
-		free(r->gz);
-		r->gz = NULL;
+	if (d->gz)
+		return inflateReset(d->gz) == Z_OK ? 0 : -1;
+	d->gz = calloc(1, sizeof(*d->gz));
+	if (!d->gz || inflateInit2(d->gz, 16 + MAX_WBITS) != Z_OK) {
+		free(d->gz);
+		d->gz = NULL;
 		return -1;
 	}
 	return 0;
@@ -327,15 +339,16 @@ static int decoder_reset(struct sgz_reader *r)
 
 /* Decompresses n bytes of the member into out until *have reaches want.
  * Returns 1 when the member ended, 0 to go on, -1 with err set. */
-static int decode(struct sgz_reader *r, const uint8_t *in, size_t n,
-		  uint8_t *out, size_t want, size_t *have, const char **err)
+static int decode(struct sgz_decoder *d, enum sgz_format format,
+		  const uint8_t *in, size_t n, uint8_t *out, size_t want,
+		  size_t *have, const char **err)
 {
-	if (r->format == SGZ_ZSTD_CHUNKED) {
+	if (format == SGZ_ZSTD_CHUNKED) {
 		ZSTD_inBuffer zi = { in, n, 0 };
 
 		while (zi.pos < zi.size && *have < want) {
 			ZSTD_outBuffer zo = { out + *have, want - *have, 0 };
-			size_t z = ZSTD_decompressStream(r->zd, &zo, &zi);
+			size_t z = ZSTD_decompressStream(d->zd, &zo, &zi);
 
 			*have += zo.pos;
 			if (ZSTD_isError(z)) {
@@ -347,37 +360,39 @@ static int decode(struct sgz_reader *r, const uint8_t *in, size_t n,
 		}
 		return 0;
 	}
-	r->gz->next_in = (uint8_t *)in;
-	r->gz->avail_in = (uInt)n;
-	while (r->gz->avail_in && *have < want) {
-		r->gz->next_out = out + *have;
-		r->gz->avail_out = (uInt)(want - *have);
-		int z = inflate(r->gz, Z_NO_FLUSH);
+	d->gz->next_in = (uint8_t *)in;
+	d->gz->avail_in = (uInt)n;
+	while (d->gz->avail_in && *have < want) {
+		d->gz->next_out = out + *have;
+		d->gz->avail_out = (uInt)(want - *have);
+		int z = inflate(d->gz, Z_NO_FLUSH);
 
-		*have = want - r->gz->avail_out;
+		*have = want - d->gz->avail_out;
 		if (z == Z_STREAM_END)
 			return 1;
 		if (z != Z_OK) {
-			*err = r->gz->msg ? r->gz->msg : "inflate failed";
+			*err = d->gz->msg ? d->gz->msg : "inflate failed";
 			return -1;
 		}
 	}
 	return 0;
 }
 
-/* Decompresses the member at e->offset until chunk_size bytes are out: the
- * rest of the member (padding, the next headers) is never read. */
-int sgz_read_chunk(struct sgz_reader *r, size_t idx, uint8_t *buf, char *why,
-		   size_t why_len)
+/* Decompresses the member at e->offset until chunk_size bytes are out (the
+ * rest of the member, padding and the next headers, is never read), and
+ * checks them against the chunkDigest; their SHA-256 in digest. */
+static int read_chunk(const struct sgz_reader *r, struct sgz_decoder *d,
+		      size_t idx, uint8_t *buf, uint8_t digest[SHA256_LEN],
+		      char *why, size_t why_len)
 {
 	const struct toc_entry *e = &r->toc.v[idx];
 	uint64_t off = e->offset, end = e->next_offset;
 	size_t want = (size_t)e->chunk_size, have = 0;
-	uint8_t in[READ_PIECE], d[SHA256_LEN];
+	uint8_t in[READ_PIECE];
 	const char *err = NULL;
 	int ended = 0;
 
-	if (decoder_reset(r) < 0)
+	if (decoder_reset(d, r->format) < 0)
 		FAIL("out of memory");
 	while (have < want) {
 		size_t n = end - off < READ_PIECE ? (size_t)(end - off)
@@ -388,19 +403,19 @@ int sgz_read_chunk(struct sgz_reader *r, size_t idx, uint8_t *buf, char *why,
 			     "bytes",
 			     e->name, (unsigned long long)e->offset, have,
 			     want);
-		if (blob_read(r, off, in, n) < 0)
+		if (blob_read(r, &d->bytes_read, off, in, n) < 0)
 			FAIL("reading offset %llu: %s", (unsigned long long)off,
 			     strerror(errno));
 		off += n;
-		ended = decode(r, in, n, buf, want, &have, &err);
+		ended = decode(d, r->format, in, n, buf, want, &have, &err);
 		if (ended < 0)
 			FAIL("%s: corrupt %s member at offset %llu: %s",
 			     e->name,
 			     r->format == SGZ_ZSTD_CHUNKED ? "zstd" : "gzip",
 			     (unsigned long long)e->offset, err);
 	}
-	SHA256(buf, want, d);
-	if (e->has_chunk_digest && memcmp(d, e->chunk_digest, SHA256_LEN))
+	SHA256(buf, want, digest);
+	if (e->has_chunk_digest && memcmp(digest, e->chunk_digest, SHA256_LEN))
 		FAIL("%s: chunk at %lld (offset %llu) does not match its "
 		     "digest",
 		     e->name, (long long)e->chunk_offset,
@@ -408,21 +423,37 @@ int sgz_read_chunk(struct sgz_reader *r, size_t idx, uint8_t *buf, char *why,
 	return 0;
 }
 
-/* The chunks of the file at idx, each checked, then its whole digest;
- * to fd if fd >= 0. Returns the index after its last chunk, or -1. */
-static ssize_t read_file(struct sgz_reader *r, size_t idx, int fd,
-			 uint8_t **buf, size_t *cap, char *why, size_t why_len)
+int sgz_read_chunk(struct sgz_reader *r, size_t idx, uint8_t *buf, char *why,
+		   size_t why_len)
+{
+	uint8_t digest[SHA256_LEN];
+
+	return read_chunk(r, &r->dec, idx, buf, digest, why, why_len);
+}
+
+/* The entries of the file whose data starts at idx: it and its chunks. */
+static size_t file_end(const struct toc *t, size_t idx)
+{
+	size_t i = idx + 1;
+
+	while (i < t->n && t->v[i].type == TOC_CHUNK)
+		i++;
+	return i;
+}
+
+ssize_t sgz_read_file(const struct sgz_reader *r, struct sgz_decoder *dec,
+		      size_t idx, int fd, uint8_t **buf, size_t *cap, char *why,
+		      size_t why_len)
 {
 	const struct toc_entry *file = &r->toc.v[idx];
-	EVP_MD_CTX *h = sha256_ctx();
+	size_t end = file_end(&r->toc, idx);
+	/* one chunk: its digest is the file's, no second pass over it */
+	EVP_MD_CTX *h = end - idx > 1 ? sha256_ctx() : NULL;
 	uint8_t d[SHA256_LEN];
-	size_t i = idx;
 
-	if (!h)
+	if (end - idx > 1 && !h)
 		FAIL("out of memory");
-	for (; i < r->toc.n && toc_entry_has_data(&r->toc.v[i]) &&
-	       (i == idx || r->toc.v[i].type == TOC_CHUNK);
-	     i++) {
+	for (size_t i = idx; i < end; i++) {
 		size_t n = (size_t)r->toc.v[i].chunk_size;
 
 		if (n > MAX_CHUNK) {
@@ -445,43 +476,24 @@ static ssize_t read_file(struct sgz_reader *r, size_t idx, int fd,
 			EVP_MD_CTX_free(h);
 			FAIL("%s: no digest to verify against", file->name);
 		}
-		if (sgz_read_chunk(r, i, *buf, why, why_len) < 0) {
+		if (read_chunk(r, dec, i, *buf, d, why, why_len) < 0) {
 			EVP_MD_CTX_free(h);
 			return -1;
 		}
-		EVP_DigestUpdate(h, *buf, n);
+		if (h)
+			EVP_DigestUpdate(h, *buf, n);
 		if (fd >= 0 && write_all(fd, *buf, n) < 0) {
 			EVP_MD_CTX_free(h);
 			FAIL("writing %s: %s", file->name, strerror(errno));
 		}
 	}
-	EVP_DigestFinal_ex(h, d, NULL);
-	EVP_MD_CTX_free(h);
+	if (h) {
+		EVP_DigestFinal_ex(h, d, NULL);
+		EVP_MD_CTX_free(h);
+	}
 	if (file->has_digest && memcmp(d, file->digest, SHA256_LEN))
 		FAIL("%s: the file does not match its digest", file->name);
-	return (ssize_t)i;
-}
-
-int sgz_verify(struct sgz_reader *r, char *why, size_t why_len)
-{
-	uint8_t *buf = NULL;
-	size_t cap = 0;
-	int ret = 0;
-
-	for (size_t i = 0; i < r->toc.n && ret == 0;) {
-		if (!toc_entry_has_data(&r->toc.v[i])) {
-			i++;
-			continue;
-		}
-		ssize_t next = read_file(r, i, -1, &buf, &cap, why, why_len);
-
-		if (next < 0)
-			ret = -1;
-		else
-			i = (size_t)next;
-	}
-	free(buf);
-	return ret;
+	return (ssize_t)end;
 }
 
 int sgz_extract(struct sgz_reader *r, size_t idx, int fd, char *why,
@@ -494,7 +506,8 @@ int sgz_extract(struct sgz_reader *r, size_t idx, int fd, char *why,
 	if (r->toc.v[idx].type != TOC_REG)
 		FAIL("%s: not a regular file", r->toc.v[idx].name);
 	if (toc_entry_has_data(&r->toc.v[idx]))
-		ret = read_file(r, idx, fd, &buf, &cap, why, why_len);
+		ret = sgz_read_file(r, &r->dec, idx, fd, &buf, &cap, why,
+				    why_len);
 	free(buf);
 	return ret < 0 ? -1 : 0;
 }

@@ -286,6 +286,38 @@ EOF
 	[ "$status" -eq 1 ]
 }
 
+@test "stargzify: --verify on threads names the first bad file, as on one" {
+	mkdir "$T/many"
+	for i in $(seq -w 0 199); do
+		# unique text, stored as it is at level 0
+		for k in 1 2 3 4 5 6 7 8; do echo "file $i line $k"; done > "$T/many/f$i"
+	done
+	# the first bad file is large, bad at its end: on threads, the
+	# second is found first
+	seq 1 2000000 > "$T/many/f050"
+	tar -C "$T/many" -cf "$T/many.tar" --sort=name .
+	"$SG" -l 0 "$T/many.tar" "$T/many.esgz"
+	for j in 1 2 8; do
+		"$SG" -j $j --verify "$T/many.esgz"
+	done
+	cp "$T/many.esgz" "$T/bad"
+	for text in "file 150 line 3" $'\n1999990\n'; do
+		off=$(/usr/bin/python3 -c 'import sys; print(open(sys.argv[1], "rb").read().index(sys.argv[2].encode()))' \
+			"$T/bad" "$text")
+		printf 'X' | dd of="$T/bad" bs=1 seek=$((off + 2)) conv=notrunc status=none
+	done
+	run "$SG" -j 1 --verify "$T/bad"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"/bad: ./f050: "* ]]
+	first=$output
+	for j in 2 8; do
+		run "$SG" -j $j --verify "$T/bad"
+		echo "-j $j: $output"
+		[ "$status" -eq 1 ]
+		[ "$output" = "$first" ]
+	done
+}
+
 @test "stargzify: malformed input fails naming the entry or offset, leaves no OUT" {
 	for f in "$BATS_FILE_TMPDIR"/bad/*; do
 		name=$(basename "$f")

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				FUZZ_CHECK(e->offset < e->next_offset &&
 					   e->next_offset <= size);
 		}
-		sgz_verify(&r, why, sizeof(why));
+		sgz_verify(&r, 1, why, sizeof(why));
 		sgz_close(&r);
 	}
 	close(fd);
