@@ -19,6 +19,9 @@
 struct sgz_decoder {
 	struct z_stream_s *gz;
 	struct ZSTD_DCtx_s *zd;
+	struct libdeflate_decompressor *ld;
+	uint8_t *member, *out; /* a whole gzip member and its output */
+	size_t member_cap, out_cap;
 	uint64_t bytes_read;
 };
 

@@ -318,6 +318,31 @@ EOF
 	done
 }
 
+@test "stargzify: --verify and --extract read members that hold much more than their chunk" {
+	# a small file then 10000 directories (5 MiB of headers): the
+	# oracle's member holds them all, ours splits them at 4 MiB; a file
+	# of exactly 4 MiB ends a member of ours, its headers start the next
+	mkdir -p "$T/tree/a" "$T/tree/m"
+	echo small > "$T/tree/a/small"
+	for i in $(seq 0 99); do echo "d$i/"; done | sed "s|^|$T/tree/m/|" |
+		xargs mkdir
+	for i in $(seq 0 99); do echo "$T/tree/m/d$i/e"{0..99}; done | xargs mkdir
+	head -c $((4 << 20)) /dev/urandom > "$T/tree/m/full"
+	echo last > "$T/tree/z"
+	tar -C "$T/tree" -cf "$T/dirs.tar" --sort=name .
+	GOMAXPROCS=1 "$ORACLE" build "$T/dirs.tar" "$T/ref.esgz" >/dev/null
+	"$SG" "$T/dirs.tar" "$T/ours.esgz"
+	# stored: the member of a/small is larger than the chunk by 5 MiB
+	"$SG" -l 0 "$T/dirs.tar" "$T/stored.esgz"
+	for blob in ref ours stored; do
+		"$SG" -j 2 --verify "$T/$blob.esgz"
+		[ "$("$SG" -x "$T/$blob.esgz" a/small)" = small ]
+		"$SG" -x "$T/$blob.esgz" m/full | cmp - "$T/tree/m/full"
+		[ "$("$SG" -x "$T/$blob.esgz" z)" = last ]
+	done
+	"$ORACLE" verify -q "$T/ours.esgz" >/dev/null
+}
+
 @test "stargzify: malformed input fails naming the entry or offset, leaves no OUT" {
 	for f in "$BATS_FILE_TMPDIR"/bad/*; do
 		name=$(basename "$f")
