@@ -499,6 +499,10 @@ static int parse_entry(struct json_object *obj, struct toc_entry *e)
 			e->has_digest = !r;
 			free(s);
 			s = NULL;
+		} else if (!strcmp(key, "innerOffset")) {
+			r = get_int(val, &n);
+			r = r ? r : n < 0 ? -1 : 0;
+			e->packed = n > 0;
 		} else if (!strcmp(key, "chunkOffset"))
 			r = get_int(val, &e->chunk_offset);
 		else if (!strcmp(key, "chunkSize"))
@@ -567,6 +571,14 @@ static int check_entries(struct toc *t, uint64_t toc_offset, char *why,
 			BAD("entry %zu (%s): chunk past the end of the file", i,
 			    e->name);
 		covered += e->chunk_size;
+		/* estargz 0.13's minimum chunk size packs small files into
+		 * one member, each at an innerOffset into its output */
+		if (e->packed)
+			BAD("entry %zu (%s): innerOffset (files packed into "
+			    "one "
+			    "member, eStargz with a minimum chunk size) is not "
+			    "supported",
+			    i, e->name);
 		if (e->offset <= last_offset && last_offset)
 			BAD("entry %zu (%s): offset %llu is not after %llu", i,
 			    e->name, (unsigned long long)e->offset,

@@ -175,6 +175,16 @@ static void test_toc_parse(void)
 		       "entries without data do not end a member");
 	toc_free(&t);
 
+	static const char packed[] =
+		"{\"version\":1,\"entries\":["
+		"{\"name\":\"a\",\"type\":\"reg\",\"size\":1,\"offset\":5},"
+		"{\"name\":\"b\",\"type\":\"reg\",\"size\":1,\"offset\":5,"
+		"\"innerOffset\":513}]}";
+
+	ok(toc_parse(packed, strlen(packed), 100, &t, why, sizeof(why)) < 0 &&
+		   strstr(why, "entry 1 (b): innerOffset"),
+	   "files packed into one member refused by name: %s", why);
+
 	static const char *const bad[] = {
 		"{\"version\":1,\"entries\":[{\"name\":\"../"
 		"x\",\"type\":\"dir\"}]}",
@@ -191,6 +201,8 @@ static void test_toc_parse(void)
 		"\"bogus\"}]}",
 		"{\"version\":1,\"entries\":[{\"name\":\"a\",\"type\":\"reg\","
 		"\"xattrs\":{\"k\":\"!!\"}}]}",
+		"{\"version\":1,\"entries\":[{\"name\":\"a\",\"type\":\"reg\","
+		"\"size\":1,\"offset\":5,\"innerOffset\":-1}]}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		ok(toc_parse(bad[i], strlen(bad[i]), 100, &t, why,
