@@ -574,10 +574,9 @@ static int check_entries(struct toc *t, uint64_t toc_offset, char *why,
 		/* estargz 0.13's minimum chunk size packs small files into
 		 * one member, each at an innerOffset into its output */
 		if (e->packed)
-			BAD("entry %zu (%s): innerOffset (files packed into "
-			    "one "
-			    "member, eStargz with a minimum chunk size) is not "
-			    "supported",
+			BAD("entry %zu (%s): innerOffset (files packed "
+			    "into one member, eStargz with a minimum chunk "
+			    "size) is not supported",
 			    i, e->name);
 		if (e->offset <= last_offset && last_offset)
 			BAD("entry %zu (%s): offset %llu is not after %llu", i,

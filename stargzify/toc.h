@@ -45,7 +45,7 @@ struct toc_entry {
 	uint8_t digest[SHA256_LEN];
 	int64_t chunk_offset, chunk_size;
 	uint8_t chunk_digest[SHA256_LEN];
-	bool packed; /* a nonzero innerOffset: not read (see check_entries) */
+	bool packed; /* a nonzero innerOffset: refused (see check_entries) */
 
 	/* Filled by toc_parse(): where this data entry's member ends (the
 	 * next data entry's offset, or the TOC's). */
