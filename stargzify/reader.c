@@ -20,6 +20,11 @@
  * more (the next headers), is inflated piece by piece. */
 #define WHOLE_MEMBER_EXTRA (1u << 20)
 #define WHOLE_OUTPUT_EXTRA (4u << 20)
+/* Deflate makes no more than 1032 bytes of a byte (a 258-byte match in two
+ * bits), so a TOC that claims more of a gzip member is refused before
+ * anything is allocated for it. zstd's repeated-byte blocks have no such
+ * bound. */
+#define DEFLATE_MAX_RATIO 1032u
 /* Larger chunks are refused: a hostile TOC must not make us allocate
  * gigabytes. The writers use 4 MiB by default. */
 #define MAX_CHUNK    (1u << 30)
@@ -426,6 +431,10 @@ static int inflate_whole(const struct sgz_reader *r, struct sgz_decoder *d,
 	isize = (size_t)get_le(d->member + span - 4, 4);
 	if (isize < want || isize - want > WHOLE_OUTPUT_EXTRA)
 		isize = want + WHOLE_OUTPUT_EXTRA;
+	if (isize / DEFLATE_MAX_RATIO > span)
+		isize = (size_t)span * DEFLATE_MAX_RATIO;
+	if (isize < want)
+		return 0; /* cannot hold it: inflate_pieces() says how much */
 	uint8_t *out = buf;
 
 	if (isize > want) {
@@ -531,6 +540,26 @@ static size_t file_end(const struct toc *t, size_t idx)
 	return i;
 }
 
+/* What a chunk entry may ask for before anything is read or allocated. */
+static int check_chunk(const struct sgz_reader *r, const struct toc_entry *file,
+		       const struct toc_entry *e, char *why, size_t why_len)
+{
+	uint64_t n = (uint64_t)e->chunk_size, span = e->next_offset - e->offset;
+
+	if (n > MAX_CHUNK)
+		FAIL("%s: a chunk of %llu bytes is over the limit of %u",
+		     file->name, (unsigned long long)n, MAX_CHUNK);
+	if (r->format != SGZ_ZSTD_CHUNKED && n / DEFLATE_MAX_RATIO > span)
+		FAIL("%s: a chunk of %llu bytes cannot come from the %llu "
+		     "bytes "
+		     "at offset %llu",
+		     file->name, (unsigned long long)n,
+		     (unsigned long long)span, (unsigned long long)e->offset);
+	if (!file->has_digest && !e->has_chunk_digest)
+		FAIL("%s: no digest to verify against", file->name);
+	return 0;
+}
+
 ssize_t sgz_read_file(const struct sgz_reader *r, struct sgz_decoder *dec,
 		      size_t idx, int fd, uint8_t **buf, size_t *cap, char *why,
 		      size_t why_len)
@@ -546,35 +575,21 @@ ssize_t sgz_read_file(const struct sgz_reader *r, struct sgz_decoder *dec,
 	for (size_t i = idx; i < end; i++) {
 		size_t n = (size_t)r->toc.v[i].chunk_size;
 
-		if (n > MAX_CHUNK) {
-			EVP_MD_CTX_free(h);
-			FAIL("%s: a chunk of %zu bytes is over the limit of "
-			     "%u",
-			     file->name, n, MAX_CHUNK);
+		if (check_chunk(r, file, &r->toc.v[i], why, why_len) < 0)
+			goto fail;
+		if (reserve(buf, cap, n) < 0) {
+			snprintf(why, why_len,
+				 "chunk of %zu bytes: out of memory", n);
+			goto fail;
 		}
-		if (n > *cap) {
-			uint8_t *b = realloc(*buf, n);
-
-			if (!b) {
-				EVP_MD_CTX_free(h);
-				FAIL("chunk of %zu bytes: out of memory", n);
-			}
-			*buf = b;
-			*cap = n;
-		}
-		if (!file->has_digest && !r->toc.v[i].has_chunk_digest) {
-			EVP_MD_CTX_free(h);
-			FAIL("%s: no digest to verify against", file->name);
-		}
-		if (read_chunk(r, dec, i, *buf, d, why, why_len) < 0) {
-			EVP_MD_CTX_free(h);
-			return -1;
-		}
+		if (read_chunk(r, dec, i, *buf, d, why, why_len) < 0)
+			goto fail;
 		if (h)
 			EVP_DigestUpdate(h, *buf, n);
 		if (fd >= 0 && write_all(fd, *buf, n) < 0) {
-			EVP_MD_CTX_free(h);
-			FAIL("writing %s: %s", file->name, strerror(errno));
+			snprintf(why, why_len, "writing %s: %s", file->name,
+				 strerror(errno));
+			goto fail;
 		}
 	}
 	if (h) {
@@ -584,6 +599,9 @@ ssize_t sgz_read_file(const struct sgz_reader *r, struct sgz_decoder *dec,
 	if (file->has_digest && memcmp(d, file->digest, SHA256_LEN))
 		FAIL("%s: the file does not match its digest", file->name);
 	return (ssize_t)end;
+fail:
+	EVP_MD_CTX_free(h);
+	return -1;
 }
 
 int sgz_extract(struct sgz_reader *r, size_t idx, int fd, char *why,

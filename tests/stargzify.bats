@@ -343,6 +343,37 @@ EOF
 	"$ORACLE" verify -q "$T/ours.esgz" >/dev/null
 }
 
+@test "stargzify: a TOC claiming more of a member than deflate can hold is refused before reading" {
+	# a blob made by hand: a 30-byte member said to hold a 1 GiB file
+	/usr/bin/python3 - "$T/claim.esgz" <<'EOF'
+import gzip, io, json, sys, tarfile
+member = gzip.compress(b"tiny", mtime=0)
+toc = {"version": 1, "entries": [
+    {"name": "f", "type": "reg", "size": 1 << 30, "offset": 10,
+     "digest": "sha256:" + "0" * 64}]}
+raw = json.dumps(toc).encode()
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as t:
+    info = tarfile.TarInfo("stargz.index.json")
+    info.size = len(raw)
+    t.addfile(info, io.BytesIO(raw))
+blob = b"\0" * 10 + member
+toc_off = len(blob)
+blob += gzip.compress(buf.getvalue(), mtime=0)
+footer = (b"\x1f\x8b\x08\x04\0\0\0\0\0\xff\x1a\0SG\x16\0" +
+          b"%016xSTARGZ" % toc_off + b"\x01\0\0\xff\xff" + b"\0" * 8)
+assert len(footer) == 51
+open(sys.argv[1], "wb").write(blob + footer)
+EOF
+	"$SG" --list "$T/claim.esgz"
+	run "$SG" --verify "$T/claim.esgz"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"f: a chunk of 1073741824 bytes cannot come from the "*" bytes at offset 10"* ]]
+	run "$SG" -x "$T/claim.esgz" f
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot come from"* ]]
+}
+
 @test "stargzify: malformed input fails naming the entry or offset, leaves no OUT" {
 	for f in "$BATS_FILE_TMPDIR"/bad/*; do
 		name=$(basename "$f")
