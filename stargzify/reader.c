@@ -21,10 +21,11 @@
 #define WHOLE_MEMBER_EXTRA (1u << 20)
 #define WHOLE_OUTPUT_EXTRA (4u << 20)
 /* Deflate makes no more than 1032 bytes of a byte (a 258-byte match in two
- * bits), so a TOC that claims more of a gzip member is refused before
- * anything is allocated for it. zstd's repeated-byte blocks have no such
- * bound. */
+ * bits), zstd no more than 32768 (a block of 128 KiB repeating one byte is
+ * 4 bytes); a TOC that claims more of a member is refused before anything
+ * is allocated for it. */
 #define DEFLATE_MAX_RATIO 1032u
+#define ZSTD_MAX_RATIO	  32768u
 /* Larger chunks are refused: a hostile TOC must not make us allocate
  * gigabytes. The writers use 4 MiB by default. */
 #define MAX_CHUNK    (1u << 30)
@@ -545,14 +546,15 @@ static int check_chunk(const struct sgz_reader *r, const struct toc_entry *file,
 		       const struct toc_entry *e, char *why, size_t why_len)
 {
 	uint64_t n = (uint64_t)e->chunk_size, span = e->next_offset - e->offset;
+	uint64_t ratio = r->format == SGZ_ZSTD_CHUNKED ? ZSTD_MAX_RATIO
+						       : DEFLATE_MAX_RATIO;
 
 	if (n > MAX_CHUNK)
 		FAIL("%s: a chunk of %llu bytes is over the limit of %u",
 		     file->name, (unsigned long long)n, MAX_CHUNK);
-	if (r->format != SGZ_ZSTD_CHUNKED && n / DEFLATE_MAX_RATIO > span)
+	if (n / ratio > span)
 		FAIL("%s: a chunk of %llu bytes cannot come from the %llu "
-		     "bytes "
-		     "at offset %llu",
+		     "bytes at offset %llu",
 		     file->name, (unsigned long long)n,
 		     (unsigned long long)span, (unsigned long long)e->offset);
 	if (!file->has_digest && !e->has_chunk_digest)

@@ -343,35 +343,49 @@ EOF
 	"$ORACLE" verify -q "$T/ours.esgz" >/dev/null
 }
 
-@test "stargzify: a TOC claiming more of a member than deflate can hold is refused before reading" {
-	# a blob made by hand: a 30-byte member said to hold a 1 GiB file
-	/usr/bin/python3 - "$T/claim.esgz" <<'EOF'
-import gzip, io, json, sys, tarfile
-member = gzip.compress(b"tiny", mtime=0)
+@test "stargzify: a TOC claiming more of a member than it can hold is refused before reading" {
+	# blobs made by hand: a member of 10-30 bytes said to hold a 1 GiB
+	# file, gzip (at most 1032 bytes a byte) and zstd (at most 32768)
+	/usr/bin/python3 - "$T/claim" <<'EOF'
+import gzip, io, json, struct, subprocess, sys, tarfile
+def zstd(data):
+    return subprocess.run(["zstd", "-q", "-c"], input=data, check=True,
+                          capture_output=True).stdout
 toc = {"version": 1, "entries": [
     {"name": "f", "type": "reg", "size": 1 << 30, "offset": 10,
      "digest": "sha256:" + "0" * 64}]}
 raw = json.dumps(toc).encode()
+# eStargz: the TOC a tar in a gzip member, the footer an empty member
 buf = io.BytesIO()
 with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as t:
     info = tarfile.TarInfo("stargz.index.json")
     info.size = len(raw)
     t.addfile(info, io.BytesIO(raw))
-blob = b"\0" * 10 + member
+blob = b"\0" * 10 + gzip.compress(b"tiny", mtime=0)
 toc_off = len(blob)
 blob += gzip.compress(buf.getvalue(), mtime=0)
-footer = (b"\x1f\x8b\x08\x04\0\0\0\0\0\xff\x1a\0SG\x16\0" +
-          b"%016xSTARGZ" % toc_off + b"\x01\0\0\xff\xff" + b"\0" * 8)
-assert len(footer) == 51
-open(sys.argv[1], "wb").write(blob + footer)
+blob += (b"\x1f\x8b\x08\x04\0\0\0\0\0\xff\x1a\0SG\x16\0" +
+         b"%016xSTARGZ" % toc_off + b"\x01\0\0\xff\xff" + b"\0" * 8)
+open(sys.argv[1] + ".esgz", "wb").write(blob)
+# zstd:chunked: the TOC and the footer in skippable frames
+blob = b"\0" * 10 + zstd(b"tiny")
+z = zstd(raw)
+blob += struct.pack("<II", 0x184D2A50, len(z))
+toc_off = len(blob)
+blob += z + struct.pack("<IIQQQQ", 0x184D2A50, 40, toc_off, len(z),
+                        len(raw), 1) + b"GnUlInUx"
+open(sys.argv[1] + ".zst", "wb").write(blob)
 EOF
-	"$SG" --list "$T/claim.esgz"
-	run "$SG" --verify "$T/claim.esgz"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"f: a chunk of 1073741824 bytes cannot come from the "*" bytes at offset 10"* ]]
-	run "$SG" -x "$T/claim.esgz" f
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"cannot come from"* ]]
+	for blob in "$T/claim.esgz" "$T/claim.zst"; do
+		"$SG" --list "$blob"
+		run "$SG" --verify "$blob"
+		echo "$output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"f: a chunk of 1073741824 bytes cannot come from the "*" bytes at offset 10"* ]]
+		run "$SG" -x "$blob" f
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"cannot come from"* ]]
+	done
 }
 
 @test "stargzify: malformed input fails naming the entry or offset, leaves no OUT" {
