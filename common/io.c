@@ -154,3 +154,25 @@ int mkdir_p_at(int dirfd, const char *path, mode_t mode)
 		*s = c;
 	}
 }
+
+int buffer_grow(uint8_t **buf, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : 64 << 10;
+
+	while (n < need) {
+		if (n > SIZE_MAX / 2) {
+			errno = ENOMEM;
+			return -1;
+		}
+		n *= 2;
+	}
+	uint8_t *b = realloc(*buf, n);
+
+	if (!b)
+		return -1;
+	*buf = b;
+	*cap = n;
+	return 0;
+}

@@ -4,6 +4,7 @@
 #define COMMON_IO_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Write all of buf. Returns 0, or -1 with errno. */
@@ -21,6 +22,10 @@ ssize_t read_text_at(int dirfd, const char *path, char *buf, size_t len);
  * NUL-terminated malloc'd buffer. A file larger than max fails with EFBIG. */
 int read_file_at(int dirfd, const char *path, size_t max, char **out,
 		 size_t *len);
+/* Make *buf (of *cap bytes, or NULL and 0) hold at least need bytes,
+ * doubling from 64 KiB so that appends cost amortized O(1). Returns 0, or
+ * -1 with *buf and *cap as they were. */
+int buffer_grow(uint8_t **buf, size_t *cap, size_t need);
 /* mkdir -p of path below dirfd (or AT_FDCWD); existing directories are
  * fine. */
 int mkdir_p_at(int dirfd, const char *path, mode_t mode);

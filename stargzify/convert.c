@@ -132,23 +132,6 @@ static void idnames_free(struct idnames *m)
 	free(m->names);
 }
 
-static int grow(uint8_t **buf, size_t *cap, size_t need)
-{
-	if (need <= *cap)
-		return 0;
-	size_t n = *cap ? *cap : 64 << 10;
-
-	while (n < need)
-		n *= 2;
-	uint8_t *b = realloc(*buf, n);
-
-	if (!b)
-		return -1;
-	*buf = b;
-	*cap = n;
-	return 0;
-}
-
 static void *worker(void *arg)
 {
 	struct pipeline *p = arg;
@@ -253,7 +236,7 @@ static int close_member(struct pipeline *p, size_t bound, char *why,
 
 	if (!j)
 		return 0;
-	if (grow(&j->out, &j->out_cap, bound) < 0) {
+	if (buffer_grow(&j->out, &j->out_cap, bound) < 0) {
 		snprintf(why, why_len, "out of memory");
 		return -1;
 	}
@@ -301,7 +284,7 @@ static int append(struct converter *c, const void *buf, size_t len)
 
 	if (!j)
 		return -1;
-	if (grow(&j->in, &j->in_cap, j->in_len + len) < 0)
+	if (buffer_grow(&j->in, &j->in_cap, j->in_len + len) < 0)
 		FAIL("out of memory");
 	memcpy(j->in + j->in_len, buf, len);
 	j->in_len += len;
@@ -315,7 +298,7 @@ static int append_from_src(struct converter *c, uint64_t off, size_t len)
 
 	if (!j)
 		return -1;
-	if (grow(&j->in, &j->in_cap, j->in_len + len) < 0)
+	if (buffer_grow(&j->in, &j->in_cap, j->in_len + len) < 0)
 		FAIL("out of memory");
 	for (size_t done = 0; done < len;) {
 		ssize_t n = pread(s->fd, j->in + j->in_len + done, len - done,

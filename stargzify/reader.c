@@ -391,19 +391,6 @@ static int decode(struct sgz_decoder *d, enum sgz_format format,
 	return 0;
 }
 
-static int reserve(uint8_t **buf, size_t *cap, size_t n)
-{
-	if (n <= *cap)
-		return 0;
-	uint8_t *b = realloc(*buf, n);
-
-	if (!b)
-		return -1;
-	*buf = b;
-	*cap = n;
-	return 0;
-}
-
 /* libdeflate inflates a whole gzip member in memory about twice as fast as
  * zlib's streaming inflate, and checks its CRC too; it needs room for all
  * of the member's output. [offset, next_offset) is usually one member,
@@ -420,10 +407,11 @@ static int inflate_whole(const struct sgz_reader *r, struct sgz_decoder *d,
 	uint64_t span = e->next_offset - e->offset;
 	size_t want = (size_t)e->chunk_size, isize, in_used, out_len;
 
+	/* 18: a gzip member's header and trailer */
 	if (span < 18 || span > want + WHOLE_MEMBER_EXTRA)
 		return 0;
 	if ((!d->ld && !(d->ld = libdeflate_alloc_decompressor())) ||
-	    reserve(&d->member, &d->member_cap, (size_t)span) < 0)
+	    buffer_grow(&d->member, &d->member_cap, (size_t)span) < 0)
 		FAIL("out of memory");
 	if (blob_read(r, &d->bytes_read, e->offset, d->member, (size_t)span) <
 	    0)
@@ -439,7 +427,7 @@ static int inflate_whole(const struct sgz_reader *r, struct sgz_decoder *d,
 	uint8_t *out = buf;
 
 	if (isize > want) {
-		if (reserve(&d->out, &d->out_cap, isize) < 0)
+		if (buffer_grow(&d->out, &d->out_cap, isize) < 0)
 			FAIL("out of memory");
 		out = d->out;
 	}
@@ -523,14 +511,6 @@ static int read_chunk(const struct sgz_reader *r, struct sgz_decoder *d,
 	return 0;
 }
 
-int sgz_read_chunk(struct sgz_reader *r, size_t idx, uint8_t *buf, char *why,
-		   size_t why_len)
-{
-	uint8_t digest[SHA256_LEN];
-
-	return read_chunk(r, &r->dec, idx, buf, digest, why, why_len);
-}
-
 /* The entries of the file whose data starts at idx: it and its chunks. */
 static size_t file_end(const struct toc *t, size_t idx)
 {
@@ -569,17 +549,17 @@ ssize_t sgz_read_file(const struct sgz_reader *r, struct sgz_decoder *dec,
 	const struct toc_entry *file = &r->toc.v[idx];
 	size_t end = file_end(&r->toc, idx);
 	/* one chunk: its digest is the file's, no second pass over it */
-	EVP_MD_CTX *h = end - idx > 1 ? sha256_ctx() : NULL;
+	EVP_MD_CTX *h = NULL;
 	uint8_t d[SHA256_LEN];
 
-	if (end - idx > 1 && !h)
+	if (end - idx > 1 && !(h = sha256_ctx()))
 		FAIL("out of memory");
 	for (size_t i = idx; i < end; i++) {
 		size_t n = (size_t)r->toc.v[i].chunk_size;
 
 		if (check_chunk(r, file, &r->toc.v[i], why, why_len) < 0)
 			goto fail;
-		if (reserve(buf, cap, n) < 0) {
+		if (buffer_grow(buf, cap, n) < 0) {
 			snprintf(why, why_len,
 				 "chunk of %zu bytes: out of memory", n);
 			goto fail;

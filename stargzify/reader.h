@@ -42,10 +42,6 @@ void sgz_close(struct sgz_reader *r);
 ssize_t sgz_lookup(const struct sgz_reader *r, const char *path);
 /* Bytes of the blob read so far (for --verbose and the tests). */
 uint64_t sgz_bytes_read(const struct sgz_reader *r);
-/* The data of entry idx (a "reg" or "chunk" entry with data) into buf,
- * which holds its chunk_size bytes; checked against its chunkDigest. */
-int sgz_read_chunk(struct sgz_reader *r, size_t idx, uint8_t *buf, char *why,
-		   size_t why_len);
 /* The file whose data starts at entry idx, every chunk and its whole
  * digest checked, written to fd if fd >= 0; *buf (of *cap bytes) grows to
  * the largest chunk. Returns the index after its last chunk, or -1. */

@@ -23,20 +23,19 @@ struct verify {
 	uint64_t bytes_read;
 };
 
-/* The next file's first entry, or -1 when none is left before a failure. */
+/* The next file's first entry (a "reg" with data; its chunks follow it),
+ * or -1 when none is left before a failure. */
 static ssize_t take_file(struct verify *v)
 {
-	const struct toc *t = &v->r->toc;
+	const struct toc_entry *e = v->r->toc.v;
 	ssize_t idx = -1;
 
 	pthread_mutex_lock(&v->lock);
-	while (v->next < v->failed_at && !toc_entry_has_data(&t->v[v->next]))
+	while (v->next < v->failed_at &&
+	       !(e[v->next].type == TOC_REG && toc_entry_has_data(&e[v->next])))
 		v->next++;
-	if (v->next < v->failed_at) {
+	if (v->next < v->failed_at)
 		idx = (ssize_t)v->next++;
-		while (v->next < t->n && t->v[v->next].type == TOC_CHUNK)
-			v->next++;
-	}
 	pthread_mutex_unlock(&v->lock);
 	return idx;
 }
