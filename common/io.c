@@ -159,15 +159,14 @@ int buffer_grow(uint8_t **buf, size_t *cap, size_t need)
 {
 	if (need <= *cap)
 		return 0;
-	size_t n = *cap ? *cap : 64 << 10;
+	/* twice the room, so that appends cost amortized O(1); or just what
+	 * is asked for when that is more, not a power of two past it */
+	size_t n = *cap > SIZE_MAX / 2 ? SIZE_MAX : *cap * 2;
 
-	while (n < need) {
-		if (n > SIZE_MAX / 2) {
-			errno = ENOMEM;
-			return -1;
-		}
-		n *= 2;
-	}
+	if (n < need)
+		n = need;
+	if (n < 4096)
+		n = 4096;
 	uint8_t *b = realloc(*buf, n);
 
 	if (!b)

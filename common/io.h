@@ -22,9 +22,10 @@ ssize_t read_text_at(int dirfd, const char *path, char *buf, size_t len);
  * NUL-terminated malloc'd buffer. A file larger than max fails with EFBIG. */
 int read_file_at(int dirfd, const char *path, size_t max, char **out,
 		 size_t *len);
-/* Make *buf (of *cap bytes, or NULL and 0) hold at least need bytes,
- * doubling from 64 KiB so that appends cost amortized O(1). Returns 0, or
- * -1 with *buf and *cap as they were. */
+/* Make *buf (of *cap bytes, or NULL and 0) hold at least need bytes: to
+ * twice its size (at least 4 KiB), so that appends cost amortized O(1),
+ * or to need exactly when that is more. Returns 0, or -1 with *buf and
+ * *cap as they were. */
 int buffer_grow(uint8_t **buf, size_t *cap, size_t need);
 /* mkdir -p of path below dirfd (or AT_FDCWD); existing directories are
  * fine. */

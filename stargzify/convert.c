@@ -18,13 +18,18 @@
  * own; past this size it is split (at block boundaries), so that a layer
  * of a million directories needs no more memory than one of files. */
 #define HEADER_RUN_MAX (4u << 20)
-/* Members in flight: many, so that a worker never idles behind one large
- * chunk at the head of the line while small members wait to be written;
- * their bytes are bounded by budget (see convert()). */
-#define RING_MAX 64
+/* Members in flight: many, so that while one worker compresses a large
+ * chunk at the head of the line (a tenth of a second at level 9) the
+ * others find enough small members queued behind it (a layer's files
+ * are ~15 KB on average); 64 left both cores idle ~3% of the time. The
+ * memory they hold is bounded by budget (see convert_pass()). */
+#define RING_MAX 1024
 /* Buffers larger than this are freed once their member is written, so a
- * slot that once held a chunk does not keep it. */
+ * slot that once held a chunk does not keep it... */
 #define KEEP_BUFFER (128u << 10)
+/* ...and so are the rest once free slots keep this much, so that a
+ * thousand slots do not each keep one. */
+#define KEEP_TOTAL (1u << 20)
 
 enum job_state { JOB_FREE, JOB_FILLING, JOB_QUEUED, JOB_DONE, JOB_FAILED };
 
@@ -44,7 +49,8 @@ struct pipeline {
 	pthread_cond_t work, done;
 	struct job *ring;
 	size_t n_ring;
-	size_t inflight, budget; /* input bytes not yet written */
+	size_t inflight, budget; /* input buffer bytes of members not written */
+	size_t kept;		 /* buffer bytes free slots keep */
 	uint64_t next_fill, next_take, next_write; /* member numbers */
 	bool stop;
 	enum sgz_format format;
@@ -132,11 +138,33 @@ static void idnames_free(struct idnames *m)
 	free(m->names);
 }
 
+/* Compresses j->in into j->out: into the thread's scratch buffer first,
+ * as large as the codec's bound, then copied to a buffer of the member's
+ * compressed size (a quarter of its input, for most layers), so the members
+ * waiting to be written do not each hold a bound's worth. */
+static bool compress_job(struct member_codec *codec, uint8_t **scratch,
+			 size_t *scratch_cap, struct job *j)
+{
+	size_t n;
+
+	if (buffer_grow(scratch, scratch_cap, codec_bound(codec, j->in_len)) <
+	    0)
+		return false;
+	n = codec_compress(codec, j->in, j->in_len, *scratch, *scratch_cap);
+	if (!n || buffer_grow(&j->out, &j->out_cap, n) < 0)
+		return false;
+	memcpy(j->out, *scratch, n);
+	j->out_len = n;
+	return true;
+}
+
 static void *worker(void *arg)
 {
 	struct pipeline *p = arg;
 	struct member_codec codec;
 	bool ok = codec_init(&codec, p->format, p->level) == 0;
+	uint8_t *scratch = NULL;
+	size_t scratch_cap = 0;
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
@@ -147,16 +175,17 @@ static void *worker(void *arg)
 		struct job *j = &p->ring[p->next_take++ % p->n_ring];
 
 		pthread_mutex_unlock(&p->lock);
-		j->out_len = ok ? codec_compress(&codec, j->in, j->in_len,
-						 j->out, j->out_cap)
-				: 0;
-		if (j->has_entry)
+		bool done =
+			ok && compress_job(&codec, &scratch, &scratch_cap, j);
+
+		if (done && j->has_entry)
 			SHA256(j->in, j->data_len, j->digest);
 		pthread_mutex_lock(&p->lock);
-		j->state = j->out_len ? JOB_DONE : JOB_FAILED;
+		j->state = done ? JOB_DONE : JOB_FAILED;
 		pthread_cond_broadcast(&p->done);
 	}
 	pthread_mutex_unlock(&p->lock);
+	free(scratch);
 	codec_free(&codec);
 	return NULL;
 }
@@ -200,13 +229,15 @@ static int write_oldest(struct pipeline *p, char *why, size_t why_len)
 			 strerror(errno));
 		return -1;
 	}
-	p->inflight -= j->in_len;
-	if (j->in_cap > KEEP_BUFFER || j->out_cap > KEEP_BUFFER) {
+	p->inflight -= j->in_cap;
+	if (j->in_cap > KEEP_BUFFER || j->out_cap > KEEP_BUFFER ||
+	    p->kept + j->in_cap + j->out_cap > KEEP_TOTAL) {
 		free(j->in);
 		free(j->out);
 		j->in = j->out = NULL;
 		j->in_cap = j->out_cap = 0;
 	}
+	p->kept += j->in_cap + j->out_cap;
 	j->state = JOB_FREE;
 	p->next_write++;
 	return 0;
@@ -223,39 +254,49 @@ static struct job *open_member(struct pipeline *p, char *why, size_t why_len)
 			return NULL;
 	struct job *j = &p->ring[p->next_fill % p->n_ring];
 
+	p->kept -= j->in_cap + j->out_cap;
 	j->in_len = j->data_len = 0;
 	j->has_entry = j->file_digest = false;
 	j->state = JOB_FILLING;
 	return p->cur = j;
 }
 
-static int close_member(struct pipeline *p, size_t bound, char *why,
-			size_t why_len)
+static void close_member(struct pipeline *p)
 {
 	struct job *j = p->cur;
 
 	if (!j)
-		return 0;
-	if (buffer_grow(&j->out, &j->out_cap, bound) < 0) {
-		snprintf(why, why_len, "out of memory");
-		return -1;
-	}
+		return;
 	if (p->diff_hash)
 		EVP_DigestUpdate(p->diff_hash, j->in, j->in_len);
 	p->raw_size += j->in_len;
-	p->inflight += j->in_len;
+	p->inflight += j->in_cap;
 	pthread_mutex_lock(&p->lock);
 	j->state = JOB_QUEUED;
 	p->next_fill++;
 	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->lock);
 	p->cur = NULL;
-	return 0;
+}
+
+/* Once every member is written: the buffers free slots keep, and the heap
+ * pages they and the members queued leave behind, go back to the system
+ * before the TOC is built, which needs as much again. */
+static void release_buffers(struct pipeline *p)
+{
+	for (size_t i = 0; i < p->n_ring; i++) {
+		free(p->ring[i].in);
+		free(p->ring[i].out);
+		p->ring[i].in = p->ring[i].out = NULL;
+		p->ring[i].in_cap = p->ring[i].out_cap = 0;
+	}
+	p->kept = 0;
+	malloc_trim(0);
 }
 
 struct converter {
 	struct pipeline p;
-	struct member_codec codec; /* the main thread's: bounds, the TOC */
+	struct member_codec codec; /* the main thread's: the zstd:chunked TOC */
 	const struct tar_src *src;
 	const struct convert_options *o;
 	struct idnames users, groups;
@@ -269,14 +310,6 @@ struct converter {
 		snprintf(c->why, c->why_len, __VA_ARGS__);                     \
 		return -1;                                                     \
 	} while (0)
-
-static int close_cur(struct converter *c)
-{
-	size_t n = c->p.cur ? c->p.cur->in_len : 0;
-
-	return close_member(&c->p, codec_bound(&c->codec, n), c->why,
-			    c->why_len);
-}
 
 static int append(struct converter *c, const void *buf, size_t len)
 {
@@ -319,10 +352,23 @@ static int append_from_src(struct converter *c, uint64_t off, size_t len)
 static int add_header(struct converter *c, const void *mem, uint64_t off,
 		      size_t len)
 {
-	if (c->p.cur && c->p.cur->in_len + len > HEADER_RUN_MAX &&
-	    close_cur(c) < 0)
-		return -1;
+	if (c->p.cur && c->p.cur->in_len + len > HEADER_RUN_MAX)
+		close_member(&c->p);
 	return mem ? append(c, mem, len) : append_from_src(c, off, len);
+}
+
+/* Room in the member for n bytes of data, the padding and the headers
+ * that usually follow, so that they do not double a chunk's buffer. */
+static int reserve_data(struct converter *c, size_t n)
+{
+	struct job *j = open_member(&c->p, c->why, c->why_len);
+
+	if (!j)
+		return -1;
+	if (n > SIZE_MAX - j->in_len - 4 * TAR_BLOCK ||
+	    buffer_grow(&j->in, &j->in_cap, j->in_len + n + 4 * TAR_BLOCK) < 0)
+		FAIL("out of memory");
+	return 0;
 }
 
 /* The data of one regular file: a member per chunk; the last one stays
@@ -335,8 +381,7 @@ static int add_data(struct converter *c, size_t entry, uint64_t off,
 	EVP_MD_CTX *file_hash = NULL;
 	int r = -1;
 
-	if (close_cur(c) < 0)
-		return -1;
+	close_member(&c->p);
 	if (several && !(file_hash = sha256_ctx()))
 		FAIL("out of memory");
 	for (uint64_t done = 0; done < size;) {
@@ -356,6 +401,8 @@ static int add_data(struct converter *c, size_t entry, uint64_t off,
 		}
 		if (n == chunk) /* the last, shorter chunk has no size */
 			c->toc.v[idx].chunk_size = (int64_t)n;
+		if (reserve_data(c, n) < 0)
+			goto out;
 		if ((mem ? append(c, (const uint8_t *)mem + done, n)
 			 : append_from_src(c, off + done, n)) < 0)
 			goto out;
@@ -368,8 +415,8 @@ static int add_data(struct converter *c, size_t entry, uint64_t off,
 		if (file_hash)
 			EVP_DigestUpdate(file_hash, j->in, n);
 		done += n;
-		if (done < size && close_cur(c) < 0)
-			goto out;
+		if (done < size)
+			close_member(&c->p);
 	}
 	if (size % TAR_BLOCK) {
 		static const uint8_t zero[TAR_BLOCK];
@@ -581,8 +628,7 @@ static int write_zstd_toc(struct converter *c, const char *json,
  * skippable frame (zstd:chunked), then the footer. */
 static int drain(struct converter *c)
 {
-	if (close_cur(c) < 0)
-		return -1;
+	close_member(&c->p);
 	while (c->p.next_write < c->p.next_fill)
 		if (write_oldest(&c->p, c->why, c->why_len) < 0)
 			return -1;
@@ -603,12 +649,15 @@ static int finish(struct converter *c, struct convert_result *res)
 	/* zstd:chunked: the end-of-archive blocks in a frame of their own,
 	 * so the uncompressed layer is a complete tar; the TOC itself is in
 	 * skippable frames and decompresses to nothing. */
-	if (c->o->format == SGZ_ZSTD_CHUNKED &&
-	    (close_cur(c) < 0 || append(c, zero, 2 * TAR_BLOCK) < 0))
-		return -1;
+	if (c->o->format == SGZ_ZSTD_CHUNKED) {
+		close_member(&c->p);
+		if (append(c, zero, 2 * TAR_BLOCK) < 0)
+			return -1;
+	}
 	/* every offset is known once every member is written */
 	if (drain(c) < 0)
 		return -1;
+	release_buffers(p);
 	c->toc.version = 1;
 	f = open_memstream(&json, &json_len);
 	if (!f)
@@ -678,7 +727,8 @@ static int convert_pass(const struct tar_src *src, int out_fd,
 	p->out_fd = out_fd;
 	p->toc = &cv.toc;
 	p->n_ring = RING_MAX;
-	/* a chunk being compressed on each thread, one more being read */
+	/* a chunk being compressed on each thread, one more queued; their
+	 * compressed copies are smaller (or a bound's few bytes larger) */
 	p->budget = (o->threads + 1) * (o->chunk_size > HEADER_RUN_MAX
 						? o->chunk_size
 						: HEADER_RUN_MAX);
@@ -711,10 +761,8 @@ out:
 	/* workers finish what was queued; nothing more is written */
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
-	for (size_t i = 0; p->ring && i < p->n_ring; i++) {
-		free(p->ring[i].in);
-		free(p->ring[i].out);
-	}
+	if (p->ring)
+		release_buffers(p);
 	free(p->ring);
 	free(threads);
 	EVP_MD_CTX_free(p->blob_hash);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -103,11 +104,33 @@ static void test_mkdir_p(void)
 	}
 }
 
+static void test_buffer_grow(void)
+{
+	uint8_t *buf = NULL;
+	size_t cap = 0;
+
+	ok(buffer_grow(&buf, &cap, 10) == 0 && cap == 4096,
+	   "a new buffer starts at 4 KiB");
+	buf[0] = 'x';
+	ok(buffer_grow(&buf, &cap, 4096) == 0 && cap == 4096,
+	   "no growth while need fits");
+	ok(buffer_grow(&buf, &cap, 4097) == 0 && cap == 8192 && buf[0] == 'x',
+	   "an append doubles it, keeping the bytes");
+	ok(buffer_grow(&buf, &cap, 100000) == 0 && cap == 100000,
+	   "a larger need gets just what it asks, not a power of two past it");
+	errno = 0;
+	ok(buffer_grow(&buf, &cap, SIZE_MAX) < 0 && errno == ENOMEM &&
+		   cap == 100000 && buf[0] == 'x',
+	   "an impossible size fails with ENOMEM, the buffer as it was");
+	free(buf);
+}
+
 int main(void)
 {
 	test_pipe_roundtrip();
 	test_read_file();
 	test_sync_pipe();
 	test_mkdir_p();
+	test_buffer_grow();
 	return done_testing();
 }
