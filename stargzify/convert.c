@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "convert.h"
+#include "dedup.h"
 #include "io.h"
 #include "order.h"
 
@@ -36,11 +37,12 @@ enum job_state { JOB_FREE, JOB_FILLING, JOB_QUEUED, JOB_DONE, JOB_FAILED };
 struct job {
 	uint8_t *in, *out;
 	size_t in_len, in_cap, out_len, out_cap;
-	size_t data_len;  /* chunk bytes at the start of in, to be hashed */
 	size_t toc_index; /* the entry whose offset is this member's */
 	bool has_entry;
-	bool file_digest; /* the chunk is the whole file */
-	uint8_t digest[SHA256_LEN];
+	/* in[0..repeat_len): data seen before in the layer (dedup.h) */
+	size_t repeat_len;
+	struct dedup_key key;
+	const struct dedup_member *kept; /* its member, if kept already */
 	enum job_state state;
 };
 
@@ -55,6 +57,7 @@ struct pipeline {
 	bool stop;
 	enum sgz_format format;
 	int level;
+	struct dedup dedup; /* under lock */
 
 	struct job *cur; /* being filled by the main thread */
 	int out_fd;
@@ -138,33 +141,90 @@ static void idnames_free(struct idnames *m)
 	free(m->names);
 }
 
+struct worker {
+	struct pipeline *p;
+	struct member_codec codec;
+	uint8_t *scratch, *tmp;
+	size_t scratch_cap, tmp_cap;
+};
+
+/* A member whose data came before: the member kept for it, or made from
+ * it now and kept, then the rest of the member joined to it, so the data
+ * is not compressed again. Returns 1, or 0 when the rest cannot be joined
+ * (compress the whole member then), or -1. */
+static int compress_repeat(struct worker *w, struct job *j)
+{
+	struct pipeline *p = w->p;
+	size_t rest = j->in_len - j->repeat_len, head_len, n;
+	const uint8_t *head;
+	struct deflate_end end;
+
+	if (j->kept) {
+		head = j->kept->gz;
+		head_len = j->kept->gz_len;
+		end = j->kept->end;
+	} else {
+		if (buffer_grow(&w->scratch, &w->scratch_cap,
+				codec_bound(&w->codec, j->repeat_len)) < 0)
+			return -1;
+		head = w->scratch;
+		head_len = codec_compress(&w->codec, j->in, j->repeat_len,
+					  w->scratch, w->scratch_cap);
+		if (!head_len || codec_walk_member(head, head_len, &end) < 0)
+			return -1;
+		pthread_mutex_lock(&p->lock);
+		dedup_keep(&p->dedup, &j->key, head, head_len, &end);
+		pthread_mutex_unlock(&p->lock);
+	}
+	if (!rest) {
+		if (buffer_grow(&j->out, &j->out_cap, head_len) < 0)
+			return -1;
+		memcpy(j->out, head, head_len);
+		j->out_len = head_len;
+		return 1;
+	}
+	if (buffer_grow(&w->tmp, &w->tmp_cap, codec_bound(&w->codec, rest)) <
+		    0 ||
+	    buffer_grow(&j->out, &j->out_cap, head_len + w->tmp_cap) < 0)
+		return -1;
+	n = codec_compress_after(&w->codec, head, head_len, &end,
+				 j->in + j->repeat_len, rest, w->tmp,
+				 w->tmp_cap, j->out, j->out_cap);
+	j->out_len = n;
+	return n ? 1 : 0;
+}
+
 /* Compresses j->in into j->out: into the thread's scratch buffer first,
  * as large as the codec's bound, then copied to a buffer of the member's
  * compressed size (a quarter of its input, for most layers), so the members
  * waiting to be written do not each hold a bound's worth. */
-static bool compress_job(struct member_codec *codec, uint8_t **scratch,
-			 size_t *scratch_cap, struct job *j)
+static bool compress_job(struct worker *w, struct job *j)
 {
 	size_t n;
 
-	if (buffer_grow(scratch, scratch_cap, codec_bound(codec, j->in_len)) <
-	    0)
+	if (j->repeat_len) {
+		int r = compress_repeat(w, j);
+
+		if (r)
+			return r > 0;
+	}
+	if (buffer_grow(&w->scratch, &w->scratch_cap,
+			codec_bound(&w->codec, j->in_len)) < 0)
 		return false;
-	n = codec_compress(codec, j->in, j->in_len, *scratch, *scratch_cap);
+	n = codec_compress(&w->codec, j->in, j->in_len, w->scratch,
+			   w->scratch_cap);
 	if (!n || buffer_grow(&j->out, &j->out_cap, n) < 0)
 		return false;
-	memcpy(j->out, *scratch, n);
+	memcpy(j->out, w->scratch, n);
 	j->out_len = n;
 	return true;
 }
 
 static void *worker(void *arg)
 {
-	struct pipeline *p = arg;
-	struct member_codec codec;
-	bool ok = codec_init(&codec, p->format, p->level) == 0;
-	uint8_t *scratch = NULL;
-	size_t scratch_cap = 0;
+	struct worker w = { .p = arg };
+	struct pipeline *p = w.p;
+	bool ok = codec_init(&w.codec, p->format, p->level) == 0;
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
@@ -175,18 +235,16 @@ static void *worker(void *arg)
 		struct job *j = &p->ring[p->next_take++ % p->n_ring];
 
 		pthread_mutex_unlock(&p->lock);
-		bool done =
-			ok && compress_job(&codec, &scratch, &scratch_cap, j);
+		bool done = ok && compress_job(&w, j);
 
-		if (done && j->has_entry)
-			SHA256(j->in, j->data_len, j->digest);
 		pthread_mutex_lock(&p->lock);
 		j->state = done ? JOB_DONE : JOB_FAILED;
 		pthread_cond_broadcast(&p->done);
 	}
 	pthread_mutex_unlock(&p->lock);
-	free(scratch);
-	codec_free(&codec);
+	free(w.scratch);
+	free(w.tmp);
+	codec_free(&w.codec);
 	return NULL;
 }
 
@@ -213,17 +271,8 @@ static int write_oldest(struct pipeline *p, char *why, size_t why_len)
 		snprintf(why, why_len, "compressing a member failed");
 		return -1;
 	}
-	if (j->has_entry) {
-		struct toc_entry *e = &p->toc->v[j->toc_index];
-
-		e->offset = p->out_pos;
-		e->has_chunk_digest = true;
-		memcpy(e->chunk_digest, j->digest, SHA256_LEN);
-		if (j->file_digest) {
-			e->has_digest = true;
-			memcpy(e->digest, j->digest, SHA256_LEN);
-		}
-	}
+	if (j->has_entry)
+		p->toc->v[j->toc_index].offset = p->out_pos;
 	if (emit(p, j->out, j->out_len) < 0) {
 		snprintf(why, why_len, "writing the output: %s",
 			 strerror(errno));
@@ -255,8 +304,9 @@ static struct job *open_member(struct pipeline *p, char *why, size_t why_len)
 	struct job *j = &p->ring[p->next_fill % p->n_ring];
 
 	p->kept -= j->in_cap + j->out_cap;
-	j->in_len = j->data_len = 0;
-	j->has_entry = j->file_digest = false;
+	j->in_len = j->repeat_len = 0;
+	j->has_entry = false;
+	j->kept = NULL;
 	j->state = JOB_FILLING;
 	return p->cur = j;
 }
@@ -291,6 +341,7 @@ static void release_buffers(struct pipeline *p)
 		p->ring[i].in_cap = p->ring[i].out_cap = 0;
 	}
 	p->kept = 0;
+	dedup_free(&p->dedup);
 	malloc_trim(0);
 }
 
@@ -371,6 +422,27 @@ static int reserve_data(struct converter *c, size_t n)
 	return 0;
 }
 
+/* Marks the member being filled, which holds a chunk of data and perhaps
+ * its padding, as a repeat if those bytes came before (dedup.h). zstd is
+ * fast enough without, and its frames cannot be joined. */
+static void note_repeat(struct converter *c, const uint8_t *digest)
+{
+	struct pipeline *p = &c->p;
+	struct job *j = p->cur;
+	struct dedup_key key = { .len = j->in_len };
+
+	if (p->format == SGZ_ZSTD_CHUNKED || j->in_len < DEDUP_MIN)
+		return;
+	memcpy(key.digest, digest, SHA256_LEN);
+	pthread_mutex_lock(&p->lock);
+	if (dedup_repeat(&p->dedup, &key)) {
+		j->repeat_len = j->in_len;
+		j->key = key;
+		j->kept = dedup_find(&p->dedup, &key);
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
 /* The data of one regular file: a member per chunk; the last one stays
  * open for the padding and the headers that follow, as the reference. */
 static int add_data(struct converter *c, size_t entry, uint64_t off,
@@ -406,17 +478,24 @@ static int add_data(struct converter *c, size_t entry, uint64_t off,
 		if ((mem ? append(c, (const uint8_t *)mem + done, n)
 			 : append_from_src(c, off + done, n)) < 0)
 			goto out;
-		struct job *j = c->p.cur;
+		struct job *j = c->p.cur; /* it starts with the chunk */
+		struct toc_entry *e = &c->toc.v[idx];
 
-		j->data_len = n;
 		j->has_entry = true;
 		j->toc_index = idx;
-		j->file_digest = !several;
+		SHA256(j->in, n, e->chunk_digest);
+		e->has_chunk_digest = true;
+		if (!several) { /* a file of one chunk: the same digest */
+			e->has_digest = true;
+			memcpy(e->digest, e->chunk_digest, SHA256_LEN);
+		}
 		if (file_hash)
 			EVP_DigestUpdate(file_hash, j->in, n);
 		done += n;
-		if (done < size)
+		if (done < size) {
+			note_repeat(c, e->chunk_digest);
 			close_member(&c->p);
+		}
 	}
 	if (size % TAR_BLOCK) {
 		static const uint8_t zero[TAR_BLOCK];
@@ -424,6 +503,8 @@ static int add_data(struct converter *c, size_t entry, uint64_t off,
 		if (append(c, zero, TAR_BLOCK - size % TAR_BLOCK) < 0)
 			goto out;
 	}
+	if (size) /* the last chunk, its padding: the member so far */
+		note_repeat(c, c->toc.v[c->toc.n - 1].chunk_digest);
 	if (file_hash) {
 		c->toc.v[entry].has_digest = true;
 		EVP_DigestFinal_ex(file_hash, c->toc.v[entry].digest, NULL);

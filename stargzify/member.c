@@ -94,6 +94,45 @@ static void put_le(uint8_t *p, uint64_t v, int bytes)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
+static uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+int codec_walk_member(const uint8_t *gz, size_t len, struct deflate_end *end)
+{
+	if (len < GZIP_HEADER + GZIP_TRAILER || gz[0] != 0x1f ||
+	    gz[1] != 0x8b || gz[2] != 8 || gz[3] != 0)
+		return -1;
+	return deflate_walk(gz + GZIP_HEADER, len - GZIP_HEADER - GZIP_TRAILER,
+			    end);
+}
+
+size_t codec_compress_after(struct member_codec *c, const uint8_t *head,
+			    size_t head_len, const struct deflate_end *head_end,
+			    const void *in, size_t n, uint8_t *tmp,
+			    size_t tmp_cap, uint8_t *out, size_t cap)
+{
+	size_t raw = libdeflate_deflate_compress(c->gz, in, n, tmp, tmp_cap);
+	struct deflate_end end;
+	size_t size;
+
+	if (!raw || deflate_walk(tmp, raw, &end) < 0)
+		return 0;
+	size = GZIP_HEADER + deflate_join_size(head_end, &end) + GZIP_TRAILER;
+	if (size > cap || !deflate_join(head + GZIP_HEADER, head_end, tmp, &end,
+					out + GZIP_HEADER))
+		return 0;
+	/* the header as the head's (libdeflate's, the same for any data);
+	 * the CRC and length of both parts */
+	memcpy(out, head, GZIP_HEADER);
+	put_le(out + size - 8,
+	       libdeflate_crc32(get_le32(head + head_len - 8), in, n), 4);
+	put_le(out + size - 4, get_le32(head + head_len - 4) + (uint32_t)n, 4);
+	return size;
+}
+
 void zstd_skippable_header(uint8_t out[8], uint32_t len)
 {
 	put_le(out, ZSTD_SKIPPABLE_MAGIC, 4);

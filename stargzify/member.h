@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "splice.h"
+
 enum sgz_format {
 	SGZ_ESTARGZ,	  /* gzip, 51-byte footer, landmarks, chunk digests */
 	SGZ_STARGZ,	  /* gzip, 47-byte footer of google/crfs */
@@ -38,6 +40,22 @@ size_t codec_bound(const struct member_codec *c, size_t n);
 /* Compresses n bytes into one member; returns its size, 0 on failure. */
 size_t codec_compress(struct member_codec *c, const void *in, size_t n,
 		      void *out, size_t cap);
+
+/* gzip only. A gzip member of libdeflate's has a 10-byte header, its
+ * deflate stream, and an 8-byte trailer: the CRC and length. */
+#define GZIP_HEADER  10
+#define GZIP_TRAILER 8
+/* Walks such a member's deflate stream: 0 and *end, or -1. */
+int codec_walk_member(const uint8_t *gz, size_t len, struct deflate_end *end);
+/* A member of the data of head (a member, walked to head_end) followed by
+ * n more bytes: head's deflate stream as it is, the n bytes compressed
+ * and joined to it (splice.h). tmp holds codec_bound(n) bytes, out cap:
+ * head_len + codec_bound(n) is always enough. Returns its size, or 0 when
+ * the two cannot be joined: then compress the whole. */
+size_t codec_compress_after(struct member_codec *c, const uint8_t *head,
+			    size_t head_len, const struct deflate_end *head_end,
+			    const void *in, size_t n, uint8_t *tmp,
+			    size_t tmp_cap, uint8_t *out, size_t cap);
 
 /* The 8 bytes before a zstd skippable frame of len bytes. */
 void zstd_skippable_header(uint8_t out[8], uint32_t len);

@@ -109,6 +109,14 @@ check_format() { # FORMAT
 		fi
 		$CHECK toc-equal "$T/ref.json" "$T/ours.json" >/dev/null ||
 			{ echo "toc $base"; $CHECK toc-equal "$T/ref.json" "$T/ours.json"; return 1; }
+		# as many members as the reference (data compressed once and
+		# joined to the headers after it included); their lengths differ
+		# where Go writes the headers anew
+		if [ $tool = gzip ]; then
+			[ "$($CHECK members "$T/ref" | cut -d' ' -f1)" = \
+				"$($CHECK members "$out" | cut -d' ' -f1)" ] ||
+				{ echo "members $base"; return 1; }
+		fi
 		rm -rf "$T/a" "$T/b" && mkdir "$T/a" "$T/b"
 		tar --xattrs --xattrs-include='*' --same-owner -xpf "$in" -C "$T/a"
 		tar $tarz --xattrs --xattrs-include='*' --same-owner -xpf "$out" -C "$T/b"

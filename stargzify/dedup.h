@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Data a layer repeats (vendored copies, a header per architecture) is
+ * compressed once. The first time a member's data is seen only its
+ * fingerprint is recorded, and the member is compressed as always. The
+ * second time, the data is compressed into a gzip member of its own, kept
+ * here; that member and every later copy's are that one, joined
+ * (splice.h) to the compressed headers that follow. A member's bytes
+ * depend only on what came before it in the layer, never on timing:
+ * whether the kept member was ready or made again, it is the same. */
+#ifndef STARGZIFY_DEDUP_H
+#define STARGZIFY_DEDUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "splice.h"
+#include "toc.h"
+
+/* Smaller data is not worth a second deflate stream in its member. */
+#define DEDUP_MIN 4096
+
+struct dedup_key {
+	uint8_t digest[SHA256_LEN]; /* of the data */
+	uint64_t len;		    /* the data and its padding */
+};
+
+/* The gzip member of a repeated key's data and padding alone. */
+struct dedup_member {
+	struct dedup_key key;
+	struct deflate_end end; /* of its deflate stream */
+	size_t gz_len;
+	uint8_t gz[];
+};
+
+struct dedup {
+	uint64_t *seen; /* fingerprints, 0 for a free slot */
+	size_t seen_size, seen_n;
+	struct dedup_member **kept;
+	size_t kept_size, kept_n, kept_bytes;
+};
+
+/* Records key; true when it was recorded before. Past a fixed number of
+ * keys, new ones are not recorded: memory stays bounded. */
+bool dedup_repeat(struct dedup *d, const struct dedup_key *key);
+/* The member kept for key, or NULL. */
+const struct dedup_member *dedup_find(const struct dedup *d,
+				      const struct dedup_key *key);
+/* Keeps a copy of gz for key, unless one is kept or the bytes kept would
+ * pass a fixed budget. The members kept stay until dedup_free(). */
+void dedup_keep(struct dedup *d, const struct dedup_key *key, const uint8_t *gz,
+		size_t gz_len, const struct deflate_end *end);
+void dedup_free(struct dedup *d);
+
+#endif
