@@ -797,9 +797,13 @@ static int convert_pass(const struct tar_src *src, int out_fd,
 
 	memset(res, 0, sizeof(*res));
 	memset(&ord, 0, sizeof(ord));
-	/* Chunk buffers come and go: have them mapped and unmapped, not kept
-	 * in the heap by glibc's growing mmap threshold. */
-	mallopt(M_MMAP_THRESHOLD, KEEP_BUFFER);
+	/* Chunk buffers come and go a hundred times a second: reused from
+	 * the heap, not mapped and unmapped each time at a page fault per 4
+	 * KiB (130k faults and 3% of the time for a 600 MB layer). What the
+	 * heap holds is bounded by the budget; release_buffers() returns it
+	 * before the TOC is built. */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
