@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
@@ -31,6 +32,8 @@
 /* ...and so are the rest once free slots keep this much, so that a
  * thousand slots do not each keep one. */
 #define KEEP_TOTAL (1u << 20)
+/* Output bytes after which their writeback to the disk is started. */
+#define WRITEBACK_STEP (8u << 20)
 
 enum job_state { JOB_FREE, JOB_FILLING, JOB_QUEUED, JOB_DONE, JOB_FAILED };
 
@@ -62,6 +65,7 @@ struct pipeline {
 	struct job *cur; /* being filled by the main thread */
 	int out_fd;
 	uint64_t out_pos, raw_size;
+	uint64_t synced; /* output before this is being written back */
 	EVP_MD_CTX *blob_hash, *diff_hash; /* NULL unless layer_digests */
 	struct toc *toc;
 	const char *failed; /* a worker's reason */
@@ -255,6 +259,15 @@ static int emit(struct pipeline *p, const void *buf, size_t len)
 	if (p->blob_hash)
 		EVP_DigestUpdate(p->blob_hash, buf, len);
 	p->out_pos += len;
+	/* Start writing back what is written now, rather than all of it in
+	 * the final fsync (75 ms of a 10 s conversion). Only a hint: on a
+	 * pipe it fails, harmlessly. */
+	if (p->out_pos - p->synced >= WRITEBACK_STEP) {
+		(void)sync_file_range(p->out_fd, (off_t)p->synced,
+				      (off_t)(p->out_pos - p->synced),
+				      SYNC_FILE_RANGE_WRITE);
+		p->synced = p->out_pos;
+	}
 	return 0;
 }
 
@@ -451,6 +464,7 @@ static int add_data(struct converter *c, size_t entry, uint64_t off,
 	size_t chunk = c->o->chunk_size;
 	bool several = size > chunk;
 	EVP_MD_CTX *file_hash = NULL;
+	size_t last = entry; /* the entry of the last chunk */
 	int r = -1;
 
 	close_member(&c->p);
@@ -492,6 +506,7 @@ static int add_data(struct converter *c, size_t entry, uint64_t off,
 		if (file_hash)
 			EVP_DigestUpdate(file_hash, j->in, n);
 		done += n;
+		last = idx;
 		if (done < size) {
 			note_repeat(c, e->chunk_digest);
 			close_member(&c->p);
@@ -503,8 +518,8 @@ static int add_data(struct converter *c, size_t entry, uint64_t off,
 		if (append(c, zero, TAR_BLOCK - size % TAR_BLOCK) < 0)
 			goto out;
 	}
-	if (size) /* the last chunk, its padding: the member so far */
-		note_repeat(c, c->toc.v[c->toc.n - 1].chunk_digest);
+	if (size) /* the last chunk and its padding: the member so far */
+		note_repeat(c, c->toc.v[last].chunk_digest);
 	if (file_hash) {
 		c->toc.v[entry].has_digest = true;
 		EVP_DigestFinal_ex(file_hash, c->toc.v[entry].digest, NULL);
