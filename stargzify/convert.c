@@ -13,6 +13,7 @@
 
 #include "convert.h"
 #include "dedup.h"
+#include "pieces.h"
 #include "io.h"
 #include "order.h"
 
@@ -731,13 +732,43 @@ static int drain(struct converter *c)
 	return 0;
 }
 
+/* gzip formats: the TOC as a tar entry, and the end of the archive, in a
+ * member of their own, made on every thread (pieces.h): nothing else is
+ * left to compress. */
+static int write_toc_member(struct converter *c, const char *json,
+			    size_t json_len)
+{
+	struct pipeline *p = &c->p;
+	size_t pad = (TAR_BLOCK - json_len % TAR_BLOCK) % TAR_BLOCK;
+	size_t n = TAR_BLOCK + json_len + pad + 2 * TAR_BLOCK, zn = 0;
+	uint8_t *in = calloc(1, n), *z = NULL;
+	int r;
+
+	if (in) {
+		tar_ustar_file_header(in, TOC_TAR_NAME, json_len);
+		memcpy(in + TAR_BLOCK, json, json_len);
+		zn = gzip_pieces(in, n, c->o->level, c->o->threads, &z);
+	}
+	if (zn && p->diff_hash)
+		EVP_DigestUpdate(p->diff_hash, in, n);
+	p->raw_size += n;
+	free(in);
+	if (!zn)
+		FAIL("compressing the TOC: out of memory");
+	r = emit(p, z, zn);
+	free(z);
+	if (r < 0)
+		FAIL("writing the output: %s", strerror(errno));
+	return 0;
+}
+
 static int finish(struct converter *c, struct convert_result *res)
 {
-	static const uint8_t zero[3 * TAR_BLOCK];
+	static const uint8_t zero[2 * TAR_BLOCK];
 	struct pipeline *p = &c->p;
 	char *json = NULL;
 	size_t json_len = 0;
-	uint8_t footer[FOOTER_MAX], hdr[TAR_BLOCK];
+	uint8_t footer[FOOTER_MAX];
 	size_t flen;
 	FILE *f;
 	int r = -1;
@@ -767,13 +798,8 @@ static int finish(struct converter *c, struct convert_result *res)
 		if (write_zstd_toc(c, json, json_len, res) < 0)
 			goto out;
 	} else {
-		size_t pad = (TAR_BLOCK - json_len % TAR_BLOCK) % TAR_BLOCK;
-
 		res->toc_offset = p->out_pos;
-		tar_ustar_file_header(hdr, TOC_TAR_NAME, json_len);
-		if (append(c, hdr, TAR_BLOCK) < 0 ||
-		    append(c, json, json_len) < 0 ||
-		    append(c, zero, pad + 2 * TAR_BLOCK) < 0 || drain(c) < 0)
+		if (write_toc_member(c, json, json_len) < 0)
 			goto out;
 	}
 	flen = footer_bytes(c->o->format, res->toc_offset, res->toc_compressed,

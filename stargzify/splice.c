@@ -293,7 +293,8 @@ size_t deflate_join(const uint8_t *a, const struct deflate_end *ae,
 
 	if (be->stored && shift)
 		return 0;
-	memcpy(out, a, whole);
+	if (out != a)
+		memcpy(out, a, whole);
 	if (ae->final_bit >> 3 < whole)
 		out[ae->final_bit >> 3] &=
 			(uint8_t) ~(1u << (ae->final_bit & 7));
@@ -310,4 +311,12 @@ size_t deflate_join(const uint8_t *a, const struct deflate_end *ae,
 	if (whole + b_bytes < size)
 		o[b_bytes] = carry;
 	return size;
+}
+
+void deflate_joined_end(const struct deflate_end *a,
+			const struct deflate_end *b, struct deflate_end *out)
+{
+	out->final_bit = a->end_bit + b->final_bit;
+	out->end_bit = a->end_bit + b->end_bit;
+	out->stored = a->stored || b->stored;
 }

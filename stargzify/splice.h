@@ -27,11 +27,15 @@ size_t deflate_join_size(const struct deflate_end *a,
 			 const struct deflate_end *b);
 
 /* Writes a's blocks, the last made not final, then b's, shifted to start
- * at the bit a ends at: one stream inflating to a's data then b's. Returns
- * deflate_join_size() bytes; or 0, writing nothing, when b has a stored
- * block and would start mid-byte (the shift would move its alignment). */
+ * at the bit a ends at: one stream inflating to a's data then b's. out may
+ * be a itself, with room for the result. Returns deflate_join_size()
+ * bytes; or 0, writing nothing, when b has a stored block and would start
+ * mid-byte (the shift would move its alignment). */
 size_t deflate_join(const uint8_t *a, const struct deflate_end *ae,
 		    const uint8_t *b, const struct deflate_end *be,
 		    uint8_t *out);
+/* Where the joined stream of a and b ends. */
+void deflate_joined_end(const struct deflate_end *a,
+			const struct deflate_end *b, struct deflate_end *out);
 
 #endif

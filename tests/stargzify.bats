@@ -161,6 +161,23 @@ EOF
 		cmp "$T/one" "$T/two"
 		cmp "$T/one" "$T/seven"
 	done
+	# a TOC of several MiB, compressed in pieces on every thread
+	/usr/bin/python3 - "$T/many.tar" <<'EOF'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    for i in range(12000):
+        data = b"%d\n" % i
+        info = tarfile.TarInfo(f"dir-{i % 50}/file-with-a-long-name-{i}")
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+EOF
+	"$SG" -j1 --level=1 "$T/many.tar" "$T/one"
+	"$SG" -j3 --level=1 "$T/many.tar" "$T/three"
+	cmp "$T/one" "$T/three"
+	gzip -t "$T/one"
+	"$ORACLE" toc "$T/one" 2>/dev/null | tar -xO | wc -c > "$T/toc.size"
+	[ "$(cat "$T/toc.size")" -gt $((2 << 20)) ]
+	"$ORACLE" verify -q "$T/one" > /dev/null
 }
 
 @test "stargzify: converting while inflating, or as headers come, gives the bytes of the indexed way" {

@@ -3,13 +3,15 @@
  * of text, of random bytes (stored blocks) and of a few bytes (fixed
  * blocks), are walked to their exact end, and every pair joined at every
  * bit alignment inflates with zlib to both inputs in turn. Broken streams
- * are refused. */
+ * are refused. A member made in pieces on threads is one gzip member of
+ * its input, the same bytes on any number of threads. */
 #include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
+#include "pieces.h"
 #include "splice.h"
 #include "tap.h"
 
@@ -190,6 +192,73 @@ static void test_broken(struct sample *s)
 	free(copy);
 }
 
+/* Inflates one gzip member: its data's length, or -1 if it is not one
+ * member that ends exactly where its bytes do. */
+static long gunzip(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+{
+	z_stream z = { 0 };
+	int r;
+
+	inflateInit2(&z, 16 + 15);
+	z.next_in = (uint8_t *)in;
+	z.avail_in = (unsigned)n;
+	z.next_out = out;
+	z.avail_out = (unsigned)cap;
+	r = inflate(&z, Z_FINISH);
+	inflateEnd(&z);
+	return r == Z_STREAM_END && !z.avail_in ? (long)(cap - z.avail_out)
+						: -1;
+}
+
+static void test_pieces_of(const char *what, const uint8_t *in, size_t n)
+{
+	uint8_t *one = NULL, *two = NULL, *eight = NULL, *back = malloc(n + 1);
+	size_t n1 = gzip_pieces(in, n, 1, 1, &one);
+	size_t n2 = gzip_pieces(in, n, 1, 2, &two);
+	size_t n8 = gzip_pieces(in, n, 1, 8, &eight);
+
+	ok(n1 && gunzip(one, n1, back, n + 1) == (long)n &&
+		   !memcmp(back, in, n),
+	   "%s in pieces: one gzip member of it", what);
+	ok(n1 == n2 && n1 == n8 && !memcmp(one, two, n1) &&
+		   !memcmp(one, eight, n1),
+	   "%s: the same bytes on 1, 2 and 8 threads", what);
+	free(one);
+	free(two);
+	free(eight);
+	free(back);
+}
+
+static void test_pieces(void)
+{
+	size_t n = 2 * PIECE_SIZE + 12345;
+	uint8_t *text = malloc(n), *noise = malloc(n), *whole, *pieces;
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(1);
+	size_t cap = libdeflate_gzip_compress_bound(c, 1000), wn, pn;
+
+	fill_text(text, n);
+	for (size_t i = 0; i < n; i++)
+		noise[i] = next_byte();
+	test_pieces_of("text of 3 pieces", text, n);
+	/* deflate stores random bytes: pieces start mid-byte or whole */
+	test_pieces_of("random bytes of 3 pieces", noise, n);
+	test_pieces_of("nothing", text, 0);
+	/* a piece of text ends mid-byte, a stored one cannot follow it: the
+	 * whole is compressed at once */
+	memcpy(noise, text, PIECE_SIZE);
+	test_pieces_of("text, then random bytes", noise, n);
+	whole = malloc(cap);
+	wn = libdeflate_gzip_compress(c, text, 1000, whole, cap);
+	pn = gzip_pieces(text, 1000, 1, 2, &pieces);
+	ok(pn == wn && !memcmp(pieces, whole, wn),
+	   "one piece is the member libdeflate makes of it");
+	libdeflate_free_compressor(c);
+	free(whole);
+	free(pieces);
+	free(text);
+	free(noise);
+}
+
 int main(void)
 {
 	static const int levels[] = { 1, 6, 9, 12 };
@@ -214,6 +283,7 @@ int main(void)
 	test_join(v, n);
 	test_broken(&v[18]); /* text of 4096 at level 6 */
 	test_broken(&v[49]); /* random bytes of 70000 at level 1: stored */
+	test_pieces();
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].data);
 		free(v[i].z);
