@@ -47,13 +47,15 @@ struct job {
 	/* in[0..repeat_len): data seen before in the layer (dedup.h) */
 	size_t repeat_len;
 	struct dedup_key key;
-	const struct dedup_member *kept; /* its member, if kept already */
+	struct dedup_member *member; /* its member, kept or being made */
+	bool make;		     /* by this job */
 	enum job_state state;
 };
 
 struct pipeline {
 	pthread_mutex_t lock;
 	pthread_cond_t work, done;
+	pthread_cond_t made; /* a dedup member is made */
 	struct job *ring;
 	size_t n_ring;
 	size_t inflight, budget; /* input buffer bytes of members not written */
@@ -156,33 +158,68 @@ struct worker {
 	size_t scratch_cap, tmp_cap;
 };
 
-/* A member whose data came before: the member kept for it, or made from
- * it now and kept, then the rest of the member joined to it, so the data
- * is not compressed again. Returns 1, or 0 when the rest cannot be joined
- * (compress the whole member then), or -1. */
+/* The member of j's repeated data alone, compressed into the scratch
+ * buffer: its length, 0 if the stream cannot be walked, or -1. */
+static ssize_t make_head(struct worker *w, struct job *j,
+			 struct deflate_end *end)
+{
+	size_t n;
+
+	if (buffer_grow(&w->scratch, &w->scratch_cap,
+			codec_bound(&w->codec, j->repeat_len)) < 0)
+		return -1;
+	n = codec_compress(&w->codec, j->in, j->repeat_len, w->scratch,
+			   w->scratch_cap);
+	if (!n)
+		return -1;
+	return codec_walk_member(w->scratch, n, end) < 0 ? 0 : (ssize_t)n;
+}
+
+/* Whether m, made by the job before that had the same data, is kept: the
+ * wait is for a job taken earlier, on another thread or done already. */
+static bool wait_made(struct pipeline *p, const struct dedup_member *m)
+{
+	bool kept;
+
+	pthread_mutex_lock(&p->lock);
+	while (m->state == DEDUP_MAKING)
+		pthread_cond_wait(&p->made, &p->lock);
+	kept = m->state == DEDUP_KEPT;
+	pthread_mutex_unlock(&p->lock);
+	return kept;
+}
+
+/* A member whose data came before: the member kept for it (waiting for
+ * it, if another thread is making it), or one made now, then the rest of
+ * the member joined to it, so the data is not compressed again. Returns
+ * 1, or 0 when they cannot be joined (compress the whole member then),
+ * or -1. */
 static int compress_repeat(struct worker *w, struct job *j)
 {
 	struct pipeline *p = w->p;
+	struct dedup_member *m = j->member;
 	size_t rest = j->in_len - j->repeat_len, head_len, n;
 	const uint8_t *head;
 	struct deflate_end end;
 
-	if (j->kept) {
-		head = j->kept->gz;
-		head_len = j->kept->gz_len;
-		end = j->kept->end;
+	if (m && !j->make && wait_made(p, m)) {
+		head = m->gz;
+		head_len = m->gz_len;
+		end = m->end;
 	} else {
-		if (buffer_grow(&w->scratch, &w->scratch_cap,
-				codec_bound(&w->codec, j->repeat_len)) < 0)
-			return -1;
+		ssize_t made = make_head(w, j, &end);
+
+		if (j->make) { /* every job waiting for it is told */
+			pthread_mutex_lock(&p->lock);
+			dedup_made(&p->dedup, m, made > 0 ? w->scratch : NULL,
+				   made > 0 ? (size_t)made : 0, &end);
+			pthread_cond_broadcast(&p->made);
+			pthread_mutex_unlock(&p->lock);
+		}
+		if (made <= 0)
+			return (int)made;
 		head = w->scratch;
-		head_len = codec_compress(&w->codec, j->in, j->repeat_len,
-					  w->scratch, w->scratch_cap);
-		if (!head_len || codec_walk_member(head, head_len, &end) < 0)
-			return -1;
-		pthread_mutex_lock(&p->lock);
-		dedup_keep(&p->dedup, &j->key, head, head_len, &end);
-		pthread_mutex_unlock(&p->lock);
+		head_len = (size_t)made;
 	}
 	if (!rest) {
 		if (buffer_grow(&j->out, &j->out_cap, head_len) < 0)
@@ -340,8 +377,8 @@ static struct job *open_member(struct pipeline *p, char *why, size_t why_len)
 
 	p->kept -= j->in_cap + j->out_cap;
 	j->in_len = j->repeat_len = 0;
-	j->has_entry = false;
-	j->kept = NULL;
+	j->has_entry = j->make = false;
+	j->member = NULL;
 	j->state = JOB_FILLING;
 	return p->cur = j;
 }
@@ -473,7 +510,11 @@ static void note_repeat(struct converter *c, const uint8_t *digest)
 	if (dedup_repeat(&p->dedup, &key)) {
 		j->repeat_len = j->in_len;
 		j->key = key;
-		j->kept = dedup_find(&p->dedup, &key);
+		j->member = dedup_find(&p->dedup, &key);
+		if (!j->member) {
+			j->member = dedup_reserve(&p->dedup, &key);
+			j->make = j->member != NULL;
+		}
 	}
 	pthread_mutex_unlock(&p->lock);
 }
@@ -869,6 +910,7 @@ static int convert_pass(const struct tar_src *src, int out_fd,
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
+	pthread_cond_init(&p->made, NULL);
 	p->format = o->format;
 	p->level = o->level;
 	p->out_fd = out_fd;
@@ -924,6 +966,7 @@ out:
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
+	pthread_cond_destroy(&p->made);
 	return r;
 }
 

@@ -19,10 +19,14 @@ static uint64_t fingerprint(const struct dedup_key *k)
 	return f ? f : 1;
 }
 
-/* Open addressing on a SHA-256: its bits are already uniform. */
+/* Open addressing, linear probing. A digest's bits are uniform, but the
+ * fingerprint also holds the length: mixed, so that no run of keys piles
+ * up in one cluster. */
 static size_t slot_of(uint64_t f, size_t size)
 {
-	return (size_t)(f >> 3) & (size - 1);
+	f ^= f >> 31;
+	f *= 0x9e3779b97f4a7c15ull;
+	return (size_t)(f >> 32) & (size - 1);
 }
 
 static int seen_grow(struct dedup *d)
@@ -77,8 +81,8 @@ static bool key_equal(const struct dedup_key *a, const struct dedup_key *b)
 	return a->len == b->len && !memcmp(a->digest, b->digest, SHA256_LEN);
 }
 
-const struct dedup_member *dedup_find(const struct dedup *d,
-				      const struct dedup_key *key)
+struct dedup_member *dedup_find(const struct dedup *d,
+				const struct dedup_key *key)
 {
 	if (!d->kept_size)
 		return NULL;
@@ -112,36 +116,63 @@ static int kept_grow(struct dedup *d)
 	return 0;
 }
 
-void dedup_keep(struct dedup *d, const struct dedup_key *key, const uint8_t *gz,
-		size_t gz_len, const struct deflate_end *end)
+/* Bytes a member of data of len bytes is counted for until it is made:
+ * deflate's bound, stored blocks of 64 KiB with 5 bytes each. */
+static size_t reserved_bytes(uint64_t len)
 {
-	size_t cost = sizeof(struct dedup_member) + gz_len + sizeof(void *);
-	struct dedup_member *m;
-	size_t s;
+	return sizeof(struct dedup_member) + 2 * sizeof(void *) + (size_t)len +
+	       (size_t)(len / 65535 + 1) * 5 + 18;
+}
 
-	if (cost > KEPT_MAX - d->kept_bytes || dedup_find(d, key))
-		return;
-	if ((d->kept_n + 1) * 2 > d->kept_size && kept_grow(d) < 0)
-		return;
-	m = malloc(sizeof(*m) + gz_len);
+struct dedup_member *dedup_reserve(struct dedup *d, const struct dedup_key *key)
+{
+	struct dedup_member *m;
+	size_t s, cost;
+
+	if (key->len > KEPT_MAX)
+		return NULL;
+	cost = reserved_bytes(key->len);
+	if (cost > KEPT_MAX - d->kept_bytes ||
+	    ((d->kept_n + 1) * 2 > d->kept_size && kept_grow(d) < 0))
+		return NULL;
+	m = calloc(1, sizeof(*m));
 	if (!m)
-		return;
+		return NULL;
 	m->key = *key;
-	m->end = *end;
-	m->gz_len = gz_len;
-	memcpy(m->gz, gz, gz_len);
+	m->state = DEDUP_MAKING;
 	for (s = slot_of(fingerprint(key), d->kept_size); d->kept[s];
 	     s = (s + 1) & (d->kept_size - 1))
 		;
 	d->kept[s] = m;
 	d->kept_n++;
 	d->kept_bytes += cost;
+	return m;
+}
+
+void dedup_made(struct dedup *d, struct dedup_member *m, const uint8_t *gz,
+		size_t gz_len, const struct deflate_end *end)
+{
+	/* what was reserved, now what it takes */
+	d->kept_bytes -= reserved_bytes(m->key.len);
+	m->gz = gz ? malloc(gz_len) : NULL;
+	if (!m->gz) {
+		m->state = DEDUP_FAILED;
+		return;
+	}
+	memcpy(m->gz, gz, gz_len);
+	m->gz_len = gz_len;
+	m->end = *end;
+	m->state = DEDUP_KEPT;
+	d->kept_bytes += sizeof(*m) + 2 * sizeof(void *) + gz_len;
 }
 
 void dedup_free(struct dedup *d)
 {
-	for (size_t i = 0; i < d->kept_size; i++)
+	for (size_t i = 0; i < d->kept_size; i++) {
+		if (d->kept[i])
+			free(d->kept[i]->gz);
 		free(d->kept[i]);
+	}
 	free(d->kept);
 	free(d->seen);
 	memset(d, 0, sizeof(*d));

@@ -6,7 +6,8 @@
  * here; that member and every later copy's are that one, joined
  * (splice.h) to the compressed headers that follow. A member's bytes
  * depend only on what came before it in the layer, never on timing:
- * whether the kept member was ready or made again, it is the same. */
+ * whether the kept member was ready or made again, it is the same.
+ * The caller serializes every call. */
 #ifndef STARGZIFY_DEDUP_H
 #define STARGZIFY_DEDUP_H
 
@@ -25,12 +26,15 @@ struct dedup_key {
 	uint64_t len;		    /* the data and its padding */
 };
 
+enum dedup_state { DEDUP_MAKING, DEDUP_KEPT, DEDUP_FAILED };
+
 /* The gzip member of a repeated key's data and padding alone. */
 struct dedup_member {
 	struct dedup_key key;
+	enum dedup_state state;
 	struct deflate_end end; /* of its deflate stream */
+	uint8_t *gz;
 	size_t gz_len;
-	uint8_t gz[];
 };
 
 struct dedup {
@@ -43,12 +47,16 @@ struct dedup {
 /* Records key; true when it was recorded before. Past a fixed number of
  * keys, new ones are not recorded: memory stays bounded. */
 bool dedup_repeat(struct dedup *d, const struct dedup_key *key);
-/* The member kept for key, or NULL. */
-const struct dedup_member *dedup_find(const struct dedup *d,
-				      const struct dedup_key *key);
-/* Keeps a copy of gz for key, unless one is kept or the bytes kept would
- * pass a fixed budget. The members kept stay until dedup_free(). */
-void dedup_keep(struct dedup *d, const struct dedup_key *key, const uint8_t *gz,
+/* The member for key, kept or being made, or NULL. */
+struct dedup_member *dedup_find(const struct dedup *d,
+				const struct dedup_key *key);
+/* A member for key, for the caller to make and pass to dedup_made(),
+ * unless the bytes kept would pass a fixed budget: then NULL. Members
+ * stay until dedup_free(). */
+struct dedup_member *dedup_reserve(struct dedup *d,
+				   const struct dedup_key *key);
+/* Keeps a copy of gz, the member made; with gz NULL, it failed. */
+void dedup_made(struct dedup *d, struct dedup_member *m, const uint8_t *gz,
 		size_t gz_len, const struct deflate_end *end);
 void dedup_free(struct dedup *d);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dedup.h"
 #include "member.h"
 #include "order.h"
 #include "tap.h"
@@ -253,6 +254,74 @@ static void test_prio_list(void)
 	   "a record without path refused: %s", why);
 }
 
+static struct dedup_key key_of(unsigned i, uint64_t len)
+{
+	struct dedup_key k = { .len = len };
+
+	memcpy(k.digest, &i, sizeof(i));
+	k.digest[31] = 0x5a;
+	return k;
+}
+
+static void test_dedup(void)
+{
+	struct dedup d = { 0 };
+	struct dedup_key a = key_of(1, 8192), b = key_of(1, 8704);
+	struct dedup_member *m;
+	struct deflate_end end = { .final_bit = 3, .end_bit = 90 };
+	static const uint8_t gz[] = "member bytes";
+	unsigned reserved = 0, repeats = 0;
+
+	ok(!dedup_repeat(&d, &a) && dedup_repeat(&d, &a) &&
+		   !dedup_repeat(&d, &b),
+	   "a key is a repeat the second time; the same digest of another "
+	   "length is not");
+	ok(!dedup_find(&d, &a), "nothing kept before it is reserved");
+	m = dedup_reserve(&d, &a);
+	ok(m && m->state == DEDUP_MAKING && dedup_find(&d, &a) == m &&
+		   !dedup_find(&d, &b),
+	   "a reserved member is found by its whole key, being made");
+	dedup_made(&d, m, gz, sizeof(gz), &end);
+	ok(m->state == DEDUP_KEPT && m->gz_len == sizeof(gz) &&
+		   !memcmp(m->gz, gz, sizeof(gz)) && m->end.end_bit == 90,
+	   "made: a copy of its bytes and where its stream ends");
+	m = dedup_reserve(&d, &b);
+	dedup_made(&d, m, NULL, 0, &end);
+	ok(m->state == DEDUP_FAILED, "a member that could not be made failed");
+	/* the budget: 8 MiB of members, counted at their data's size until
+	 * they are made */
+	for (unsigned i = 10; i < 10 + 100; i++) {
+		struct dedup_key k = key_of(i, 1 << 20);
+
+		reserved += dedup_reserve(&d, &k) != NULL;
+	}
+	ok(reserved >= 6 && reserved < 8,
+	   "reservations stop at the budget (%u of 1 MiB)", reserved);
+	for (unsigned i = 1000; i < 1000 + 200000; i++) {
+		struct dedup_key k = key_of(i, 4096);
+
+		repeats += dedup_repeat(&d, &k);
+	}
+	ok(repeats == 0, "200000 new keys: none taken for a repeat");
+	/* the fingerprints are bounded: past 3/4 of 2^20, no more recorded */
+	for (unsigned i = 300000; i < 300000 + 800000; i++) {
+		struct dedup_key k = key_of(i, 4096);
+
+		repeats += dedup_repeat(&d, &k);
+	}
+	{
+		struct dedup_key early = key_of(1000, 4096);
+		struct dedup_key late = key_of(300000 + 799999, 4096);
+
+		ok(repeats == 0 && d.seen_size == 1u << 20 &&
+			   dedup_repeat(&d, &early) && !dedup_repeat(&d, &late),
+		   "past a million slots, new keys are not recorded (%zu)",
+		   d.seen_n);
+	}
+	dedup_free(&d);
+	ok(d.kept == NULL && d.seen == NULL, "freed");
+}
+
 int main(void)
 {
 	test_headers();
@@ -261,5 +330,6 @@ int main(void)
 	test_toc_parse();
 	test_footers();
 	test_prio_list();
+	test_dedup();
 	return done_testing();
 }
