@@ -63,8 +63,9 @@ bool dedup_repeat(struct dedup *d, const struct dedup_key *key)
 			if (d->seen[s] == f)
 				return true;
 	}
-	/* a fingerprint that collides only costs a member made twice: the
-	 * kept member is found by the whole key */
+	/* a fingerprint that collides only has a member that is no repeat
+	 * compressed in two parts: kept members are found by the whole key,
+	 * so no data is ever taken for another */
 	if ((d->seen_n + 1) * 4 > d->seen_size * 3 &&
 	    (d->seen_size >= SEEN_MAX || seen_grow(d) < 0))
 		return false;
