@@ -4,9 +4,9 @@
 
 #include "dedup.h"
 
-/* 2^20 fingerprints (8 MiB) at most: a layer of more members of 4 KiB or
- * more than 3/4 of that still dedups the first ones. */
-#define SEEN_MAX (1u << 20)
+/* 2^19 keys (8 MiB) at most: in a layer of more data members of 4 KiB
+ * or more than 3/4 of that, the first ones are still found again. */
+#define SLOTS_MAX (1u << 19)
 /* Compressed bytes kept: repeated data compresses to far less. */
 #define KEPT_MAX (8u << 20)
 
@@ -19,61 +19,50 @@ static uint64_t fingerprint(const struct dedup_key *k)
 	return f ? f : 1;
 }
 
-/* Open addressing, linear probing. A digest's bits are uniform, but the
- * fingerprint also holds the length: mixed, so that no run of keys piles
- * up in one cluster. */
-static size_t slot_of(uint64_t f, size_t size)
+/* The slot of fingerprint f, or the free slot where it would go: linear
+ * probing from a mix of f (a digest's bits are uniform, but f also holds
+ * the length; no run of keys may pile up in one cluster). */
+static struct dedup_slot *probe(const struct dedup_slot *slots, size_t size,
+				uint64_t f)
 {
-	f ^= f >> 31;
-	f *= 0x9e3779b97f4a7c15ull;
-	return (size_t)(f >> 32) & (size - 1);
+	uint64_t h = (f ^ f >> 31) * 0x9e3779b97f4a7c15ull;
+	size_t s = (size_t)(h >> 32) & (size - 1);
+
+	while (slots[s].fingerprint && slots[s].fingerprint != f)
+		s = (s + 1) & (size - 1);
+	return (struct dedup_slot *)&slots[s];
 }
 
-static int seen_grow(struct dedup *d)
+static int grow(struct dedup *d)
 {
-	size_t size = d->seen_size ? d->seen_size * 2 : 4096;
-	uint64_t *t = calloc(size, sizeof(*t));
+	size_t size = d->size ? d->size * 2 : 4096;
+	struct dedup_slot *t = calloc(size, sizeof(*t));
 
 	if (!t)
 		return -1;
-	for (size_t i = 0; i < d->seen_size; i++) {
-		size_t s;
-
-		if (!d->seen[i])
-			continue;
-		for (s = slot_of(d->seen[i], size); t[s];
-		     s = (s + 1) & (size - 1))
-			;
-		t[s] = d->seen[i];
-	}
-	free(d->seen);
-	d->seen = t;
-	d->seen_size = size;
+	for (size_t i = 0; i < d->size; i++)
+		if (d->slots[i].fingerprint)
+			*probe(t, size, d->slots[i].fingerprint) = d->slots[i];
+	free(d->slots);
+	d->slots = t;
+	d->size = size;
 	return 0;
 }
 
 bool dedup_repeat(struct dedup *d, const struct dedup_key *key)
 {
 	uint64_t f = fingerprint(key);
-	size_t s;
 
-	if (d->seen_size) {
-		for (s = slot_of(f, d->seen_size); d->seen[s];
-		     s = (s + 1) & (d->seen_size - 1))
-			if (d->seen[s] == f)
-				return true;
-	}
-	/* a fingerprint that collides only has a member that is no repeat
-	 * compressed in two parts: kept members are found by the whole key,
-	 * so no data is ever taken for another */
-	if ((d->seen_n + 1) * 4 > d->seen_size * 3 &&
-	    (d->seen_size >= SEEN_MAX || seen_grow(d) < 0))
+	if (d->size && probe(d->slots, d->size, f)->fingerprint)
+		return true;
+	/* two keys of one fingerprint only have a member that is no repeat
+	 * compressed in two parts: members are found by the whole key, so no
+	 * data is ever taken for another */
+	if ((d->n + 1) * 4 > d->size * 3 &&
+	    (d->size >= SLOTS_MAX || grow(d) < 0))
 		return false;
-	for (s = slot_of(f, d->seen_size); d->seen[s];
-	     s = (s + 1) & (d->seen_size - 1))
-		;
-	d->seen[s] = f;
-	d->seen_n++;
+	probe(d->slots, d->size, f)->fingerprint = f;
+	d->n++;
 	return false;
 }
 
@@ -85,69 +74,42 @@ static bool key_equal(const struct dedup_key *a, const struct dedup_key *b)
 struct dedup_member *dedup_find(const struct dedup *d,
 				const struct dedup_key *key)
 {
-	if (!d->kept_size)
+	struct dedup_slot *s;
+
+	if (!d->size)
 		return NULL;
-	for (size_t s = slot_of(fingerprint(key), d->kept_size); d->kept[s];
-	     s = (s + 1) & (d->kept_size - 1))
-		if (key_equal(&d->kept[s]->key, key))
-			return d->kept[s];
-	return NULL;
-}
-
-static int kept_grow(struct dedup *d)
-{
-	size_t size = d->kept_size ? d->kept_size * 2 : 256;
-	struct dedup_member **t = calloc(size, sizeof(*t));
-
-	if (!t)
-		return -1;
-	for (size_t i = 0; i < d->kept_size; i++) {
-		size_t s;
-
-		if (!d->kept[i])
-			continue;
-		for (s = slot_of(fingerprint(&d->kept[i]->key), size); t[s];
-		     s = (s + 1) & (size - 1))
-			;
-		t[s] = d->kept[i];
-	}
-	free(d->kept);
-	d->kept = t;
-	d->kept_size = size;
-	return 0;
+	s = probe(d->slots, d->size, fingerprint(key));
+	return s->member && key_equal(&s->member->key, key) ? s->member : NULL;
 }
 
 /* Bytes a member of data of len bytes is counted for until it is made:
  * deflate's bound, stored blocks of 64 KiB with 5 bytes each. */
 static size_t reserved_bytes(uint64_t len)
 {
-	return sizeof(struct dedup_member) + 2 * sizeof(void *) + (size_t)len +
+	return sizeof(struct dedup_member) + (size_t)len +
 	       (size_t)(len / 65535 + 1) * 5 + 18;
 }
 
 struct dedup_member *dedup_reserve(struct dedup *d, const struct dedup_key *key)
 {
-	struct dedup_member *m;
-	size_t s, cost;
+	struct dedup_slot *s;
+	size_t cost;
 
-	if (key->len > KEPT_MAX)
+	if (!d->size || key->len > KEPT_MAX)
 		return NULL;
+	/* a key not recorded (the table full), or one whose fingerprint
+	 * another key's member holds, gets none */
+	s = probe(d->slots, d->size, fingerprint(key));
 	cost = reserved_bytes(key->len);
-	if (cost > KEPT_MAX - d->kept_bytes ||
-	    ((d->kept_n + 1) * 2 > d->kept_size && kept_grow(d) < 0))
+	if (!s->fingerprint || s->member || cost > KEPT_MAX - d->kept_bytes)
 		return NULL;
-	m = calloc(1, sizeof(*m));
-	if (!m)
+	s->member = calloc(1, sizeof(*s->member));
+	if (!s->member)
 		return NULL;
-	m->key = *key;
-	m->state = DEDUP_MAKING;
-	for (s = slot_of(fingerprint(key), d->kept_size); d->kept[s];
-	     s = (s + 1) & (d->kept_size - 1))
-		;
-	d->kept[s] = m;
-	d->kept_n++;
+	s->member->key = *key;
+	s->member->state = DEDUP_MAKING;
 	d->kept_bytes += cost;
-	return m;
+	return s->member;
 }
 
 void dedup_made(struct dedup *d, struct dedup_member *m, const uint8_t *gz,
@@ -164,17 +126,16 @@ void dedup_made(struct dedup *d, struct dedup_member *m, const uint8_t *gz,
 	m->gz_len = gz_len;
 	m->end = *end;
 	m->state = DEDUP_KEPT;
-	d->kept_bytes += sizeof(*m) + 2 * sizeof(void *) + gz_len;
+	d->kept_bytes += sizeof(*m) + gz_len;
 }
 
 void dedup_free(struct dedup *d)
 {
-	for (size_t i = 0; i < d->kept_size; i++) {
-		if (d->kept[i])
-			free(d->kept[i]->gz);
-		free(d->kept[i]);
+	for (size_t i = 0; i < d->size; i++) {
+		if (d->slots[i].member)
+			free(d->slots[i].member->gz);
+		free(d->slots[i].member);
 	}
-	free(d->kept);
-	free(d->seen);
+	free(d->slots);
 	memset(d, 0, sizeof(*d));
 }

@@ -37,11 +37,17 @@ struct dedup_member {
 	size_t gz_len;
 };
 
+/* A key seen: its fingerprint (0: a free slot), and its member if the
+ * key repeated and one is kept or being made for it. */
+struct dedup_slot {
+	uint64_t fingerprint;
+	struct dedup_member *member;
+};
+
 struct dedup {
-	uint64_t *seen; /* fingerprints, 0 for a free slot */
-	size_t seen_size, seen_n;
-	struct dedup_member **kept;
-	size_t kept_size, kept_n, kept_bytes;
+	struct dedup_slot *slots; /* open addressing */
+	size_t size, n;
+	size_t kept_bytes;
 };
 
 /* Records key; true when it was recorded before. Past a fixed number of
