@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
-#include <fcntl.h>
-#include <malloc.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,70 +9,15 @@
 #include <unistd.h>
 
 #include "convert.h"
-#include "dedup.h"
-#include "pieces.h"
 #include "io.h"
 #include "order.h"
+#include "pieces.h"
+#include "pipeline.h"
 
 /* A run of headers between two chunks of data becomes a member of its
  * own; past this size it is split (at block boundaries), so that a layer
  * of a million directories needs no more memory than one of files. */
 #define HEADER_RUN_MAX (4u << 20)
-/* Members in flight: many, so that while one worker compresses a large
- * chunk at the head of the line (a tenth of a second at level 9) the
- * others find enough small members queued behind it (a layer's files
- * are ~15 KB on average); 64 left both cores idle ~3% of the time. The
- * memory they hold is bounded by budget (see convert_pass()). */
-#define RING_MAX 1024
-/* Buffers larger than this are freed once their member is written, so a
- * slot that once held a chunk does not keep it... */
-#define KEEP_BUFFER (128u << 10)
-/* ...and so are the rest once free slots keep this much, so that a
- * thousand slots do not each keep one. */
-#define KEEP_TOTAL (1u << 20)
-/* Output bytes after which their writeback to the disk is started. */
-#define WRITEBACK_STEP (8u << 20)
-#define GATHER_SIZE    (1u << 20)
-
-enum job_state { JOB_FREE, JOB_FILLING, JOB_QUEUED, JOB_DONE, JOB_FAILED };
-
-struct job {
-	uint8_t *in, *out;
-	size_t in_len, in_cap, out_len, out_cap;
-	size_t toc_index; /* the entry whose offset is this member's */
-	bool has_entry;
-	/* in[0..repeat_len): data seen before in the layer (dedup.h) */
-	size_t repeat_len;
-	struct dedup_key key;
-	struct dedup_member *member; /* its member, kept or being made */
-	bool make;		     /* by this job */
-	enum job_state state;
-};
-
-struct pipeline {
-	pthread_mutex_t lock;
-	pthread_cond_t work, done;
-	pthread_cond_t made; /* a dedup member is made */
-	struct job *ring;
-	size_t n_ring;
-	size_t inflight, budget; /* input buffer bytes of members not written */
-	size_t kept;		 /* buffer bytes free slots keep */
-	uint64_t next_fill, next_take, next_write; /* member numbers */
-	bool stop;
-	enum sgz_format format;
-	int level;
-	struct dedup dedup; /* under lock */
-
-	struct job *cur; /* being filled by the main thread */
-	int out_fd;
-	uint64_t out_pos, raw_size;
-	uint64_t synced; /* output before this is being written back */
-	uint8_t *gather; /* output not written yet: GATHER_SIZE bytes */
-	size_t gathered;
-	EVP_MD_CTX *blob_hash, *diff_hash; /* NULL unless layer_digests */
-	struct toc *toc;
-	const char *failed; /* a worker's reason */
-};
 
 /* uid -> the user name last written for it: the reference writes a name
  * only when it changed ("nameIfChanged"). Open addressing, grows. */
@@ -151,272 +93,6 @@ static void idnames_free(struct idnames *m)
 	free(m->names);
 }
 
-struct worker {
-	struct pipeline *p;
-	struct member_codec codec;
-	uint8_t *scratch, *tmp;
-	size_t scratch_cap, tmp_cap;
-};
-
-/* The member of j's repeated data alone, compressed into the scratch
- * buffer: its length, 0 if the stream cannot be walked, or -1. */
-static ssize_t make_head(struct worker *w, struct job *j,
-			 struct deflate_end *end)
-{
-	size_t n;
-
-	if (buffer_grow(&w->scratch, &w->scratch_cap,
-			codec_bound(&w->codec, j->repeat_len)) < 0)
-		return -1;
-	n = codec_compress(&w->codec, j->in, j->repeat_len, w->scratch,
-			   w->scratch_cap);
-	if (!n)
-		return -1;
-	return codec_walk_member(w->scratch, n, end) < 0 ? 0 : (ssize_t)n;
-}
-
-/* Whether m, made by the job before that had the same data, is kept: the
- * wait is for a job taken earlier, on another thread or done already. */
-static bool wait_made(struct pipeline *p, const struct dedup_member *m)
-{
-	bool kept;
-
-	pthread_mutex_lock(&p->lock);
-	while (m->state == DEDUP_MAKING)
-		pthread_cond_wait(&p->made, &p->lock);
-	kept = m->state == DEDUP_KEPT;
-	pthread_mutex_unlock(&p->lock);
-	return kept;
-}
-
-/* A member whose data came before: the member kept for it (waiting for
- * it, if another thread is making it), or one made now, then the rest of
- * the member joined to it, so the data is not compressed again. Returns
- * 1, or 0 when they cannot be joined (compress the whole member then),
- * or -1. */
-static int compress_repeat(struct worker *w, struct job *j)
-{
-	struct pipeline *p = w->p;
-	struct dedup_member *m = j->member;
-	size_t rest = j->in_len - j->repeat_len, head_len, n;
-	const uint8_t *head;
-	struct deflate_end end;
-
-	if (m && !j->make && wait_made(p, m)) {
-		head = m->gz;
-		head_len = m->gz_len;
-		end = m->end;
-	} else {
-		ssize_t made = make_head(w, j, &end);
-
-		if (j->make) { /* every job waiting for it is told */
-			pthread_mutex_lock(&p->lock);
-			dedup_made(&p->dedup, m, made > 0 ? w->scratch : NULL,
-				   made > 0 ? (size_t)made : 0, &end);
-			pthread_cond_broadcast(&p->made);
-			pthread_mutex_unlock(&p->lock);
-		}
-		if (made <= 0)
-			return (int)made;
-		head = w->scratch;
-		head_len = (size_t)made;
-	}
-	if (!rest) {
-		if (buffer_grow(&j->out, &j->out_cap, head_len) < 0)
-			return -1;
-		memcpy(j->out, head, head_len);
-		j->out_len = head_len;
-		return 1;
-	}
-	if (buffer_grow(&w->tmp, &w->tmp_cap, codec_bound(&w->codec, rest)) <
-		    0 ||
-	    buffer_grow(&j->out, &j->out_cap, head_len + w->tmp_cap) < 0)
-		return -1;
-	n = codec_compress_after(&w->codec, head, head_len, &end,
-				 j->in + j->repeat_len, rest, w->tmp,
-				 w->tmp_cap, j->out, j->out_cap);
-	j->out_len = n;
-	return n ? 1 : 0;
-}
-
-/* Compresses j->in into j->out: into the thread's scratch buffer first,
- * as large as the codec's bound, then copied to a buffer of the member's
- * compressed size (a quarter of its input, for most layers), so the members
- * waiting to be written do not each hold a bound's worth. */
-static bool compress_job(struct worker *w, struct job *j)
-{
-	size_t n;
-
-	if (j->repeat_len) {
-		int r = compress_repeat(w, j);
-
-		if (r)
-			return r > 0;
-	}
-	if (buffer_grow(&w->scratch, &w->scratch_cap,
-			codec_bound(&w->codec, j->in_len)) < 0)
-		return false;
-	n = codec_compress(&w->codec, j->in, j->in_len, w->scratch,
-			   w->scratch_cap);
-	if (!n || buffer_grow(&j->out, &j->out_cap, n) < 0)
-		return false;
-	memcpy(j->out, w->scratch, n);
-	j->out_len = n;
-	return true;
-}
-
-static void *worker(void *arg)
-{
-	struct worker w = { .p = arg };
-	struct pipeline *p = w.p;
-	bool ok = codec_init(&w.codec, p->format, p->level) == 0;
-
-	pthread_mutex_lock(&p->lock);
-	for (;;) {
-		while (!p->stop && p->next_take == p->next_fill)
-			pthread_cond_wait(&p->work, &p->lock);
-		if (p->next_take == p->next_fill)
-			break;
-		struct job *j = &p->ring[p->next_take++ % p->n_ring];
-
-		pthread_mutex_unlock(&p->lock);
-		bool done = ok && compress_job(&w, j);
-
-		pthread_mutex_lock(&p->lock);
-		j->state = done ? JOB_DONE : JOB_FAILED;
-		pthread_cond_broadcast(&p->done);
-	}
-	pthread_mutex_unlock(&p->lock);
-	free(w.scratch);
-	free(w.tmp);
-	codec_free(&w.codec);
-	return NULL;
-}
-
-/* Writes what emit() gathered. */
-static int flush_output(struct pipeline *p)
-{
-	if (p->gathered && write_all(p->out_fd, p->gather, p->gathered) < 0)
-		return -1;
-	p->gathered = 0;
-	/* Start writing back what is written now, rather than all of it in
-	 * the final fsync (75 ms of a 10 s conversion). Only a hint: on a
-	 * pipe it fails, harmlessly. */
-	if (p->out_pos - p->synced >= WRITEBACK_STEP) {
-		(void)sync_file_range(p->out_fd, (off_t)p->synced,
-				      (off_t)(p->out_pos - p->synced),
-				      SYNC_FILE_RANGE_WRITE);
-		p->synced = p->out_pos;
-	}
-	return 0;
-}
-
-/* Output goes out in writes of GATHER_SIZE, not one per member (20k
- * write calls for the bench layer's 150 MB). */
-static int emit(struct pipeline *p, const void *buf, size_t len)
-{
-	if (p->blob_hash)
-		EVP_DigestUpdate(p->blob_hash, buf, len);
-	if (len > GATHER_SIZE - p->gathered && flush_output(p) < 0)
-		return -1;
-	p->out_pos += len;
-	if (len >= GATHER_SIZE) {
-		if (write_all(p->out_fd, buf, len) < 0)
-			return -1;
-		return flush_output(p);
-	}
-	memcpy(p->gather + p->gathered, buf, len);
-	p->gathered += len;
-	return 0;
-}
-
-/* Writes the oldest member once it is compressed. */
-static int write_oldest(struct pipeline *p, char *why, size_t why_len)
-{
-	struct job *j = &p->ring[p->next_write % p->n_ring];
-
-	pthread_mutex_lock(&p->lock);
-	while (j->state == JOB_QUEUED)
-		pthread_cond_wait(&p->done, &p->lock);
-	pthread_mutex_unlock(&p->lock);
-	if (j->state == JOB_FAILED) {
-		snprintf(why, why_len, "compressing a member failed");
-		return -1;
-	}
-	if (j->has_entry)
-		p->toc->v[j->toc_index].offset = p->out_pos;
-	if (emit(p, j->out, j->out_len) < 0) {
-		snprintf(why, why_len, "writing the output: %s",
-			 strerror(errno));
-		return -1;
-	}
-	p->inflight -= j->in_cap;
-	if (j->in_cap > KEEP_BUFFER || j->out_cap > KEEP_BUFFER ||
-	    p->kept + j->in_cap + j->out_cap > KEEP_TOTAL) {
-		free(j->in);
-		free(j->out);
-		j->in = j->out = NULL;
-		j->in_cap = j->out_cap = 0;
-	}
-	p->kept += j->in_cap + j->out_cap;
-	j->state = JOB_FREE;
-	p->next_write++;
-	return 0;
-}
-
-static struct job *open_member(struct pipeline *p, char *why, size_t why_len)
-{
-	if (p->cur)
-		return p->cur;
-	while (p->next_fill > p->next_write &&
-	       (p->next_fill - p->next_write == p->n_ring ||
-		p->inflight >= p->budget))
-		if (write_oldest(p, why, why_len) < 0)
-			return NULL;
-	struct job *j = &p->ring[p->next_fill % p->n_ring];
-
-	p->kept -= j->in_cap + j->out_cap;
-	j->in_len = j->repeat_len = 0;
-	j->has_entry = j->make = false;
-	j->member = NULL;
-	j->state = JOB_FILLING;
-	return p->cur = j;
-}
-
-static void close_member(struct pipeline *p)
-{
-	struct job *j = p->cur;
-
-	if (!j)
-		return;
-	if (p->diff_hash)
-		EVP_DigestUpdate(p->diff_hash, j->in, j->in_len);
-	p->raw_size += j->in_len;
-	p->inflight += j->in_cap;
-	pthread_mutex_lock(&p->lock);
-	j->state = JOB_QUEUED;
-	p->next_fill++;
-	pthread_cond_signal(&p->work);
-	pthread_mutex_unlock(&p->lock);
-	p->cur = NULL;
-}
-
-/* Once every member is written: the buffers free slots keep, and the heap
- * pages they and the members queued leave behind, go back to the system
- * before the TOC is built, which needs as much again. */
-static void release_buffers(struct pipeline *p)
-{
-	for (size_t i = 0; i < p->n_ring; i++) {
-		free(p->ring[i].in);
-		free(p->ring[i].out);
-		p->ring[i].in = p->ring[i].out = NULL;
-		p->ring[i].in_cap = p->ring[i].out_cap = 0;
-	}
-	p->kept = 0;
-	dedup_free(&p->dedup);
-	malloc_trim(0);
-}
-
 struct converter {
 	struct pipeline p;
 	struct member_codec codec; /* the main thread's: the zstd:chunked TOC */
@@ -436,7 +112,7 @@ struct converter {
 
 static int append(struct converter *c, const void *buf, size_t len)
 {
-	struct job *j = open_member(&c->p, c->why, c->why_len);
+	struct job *j = pipeline_open(&c->p, c->why, c->why_len);
 
 	if (!j)
 		return -1;
@@ -449,7 +125,7 @@ static int append(struct converter *c, const void *buf, size_t len)
 
 static int append_from_src(struct converter *c, uint64_t off, size_t len)
 {
-	struct job *j = open_member(&c->p, c->why, c->why_len);
+	struct job *j = pipeline_open(&c->p, c->why, c->why_len);
 	const struct tar_src *s = c->src;
 
 	if (!j)
@@ -476,7 +152,7 @@ static int add_header(struct converter *c, const void *mem, uint64_t off,
 		      size_t len)
 {
 	if (c->p.cur && c->p.cur->in_len + len > HEADER_RUN_MAX)
-		close_member(&c->p);
+		pipeline_close(&c->p);
 	return mem ? append(c, mem, len) : append_from_src(c, off, len);
 }
 
@@ -484,7 +160,7 @@ static int add_header(struct converter *c, const void *mem, uint64_t off,
  * that usually follow, so that they do not double a chunk's buffer. */
 static int reserve_data(struct converter *c, size_t n)
 {
-	struct job *j = open_member(&c->p, c->why, c->why_len);
+	struct job *j = pipeline_open(&c->p, c->why, c->why_len);
 
 	if (!j)
 		return -1;
@@ -492,31 +168,6 @@ static int reserve_data(struct converter *c, size_t n)
 	    buffer_grow(&j->in, &j->in_cap, j->in_len + n + 4 * TAR_BLOCK) < 0)
 		FAIL("out of memory");
 	return 0;
-}
-
-/* Marks the member being filled, which holds a chunk of data and perhaps
- * its padding, as a repeat if those bytes came before (dedup.h). zstd is
- * fast enough without, and its frames cannot be joined. */
-static void note_repeat(struct converter *c, const uint8_t *digest)
-{
-	struct pipeline *p = &c->p;
-	struct job *j = p->cur;
-	struct dedup_key key = { .len = j->in_len };
-
-	if (p->format == SGZ_ZSTD_CHUNKED || j->in_len < DEDUP_MIN)
-		return;
-	memcpy(key.digest, digest, SHA256_LEN);
-	pthread_mutex_lock(&p->lock);
-	if (dedup_repeat(&p->dedup, &key)) {
-		j->repeat_len = j->in_len;
-		j->key = key;
-		j->member = dedup_find(&p->dedup, &key);
-		if (!j->member) {
-			j->member = dedup_reserve(&p->dedup, &key);
-			j->make = j->member != NULL;
-		}
-	}
-	pthread_mutex_unlock(&p->lock);
 }
 
 /* The data of one regular file: a member per chunk; the last one stays
@@ -530,7 +181,7 @@ static int add_data(struct converter *c, size_t entry, uint64_t off,
 	size_t last = entry; /* the entry of the last chunk */
 	int r = -1;
 
-	close_member(&c->p);
+	pipeline_close(&c->p);
 	if (several && !(file_hash = sha256_ctx()))
 		FAIL("out of memory");
 	for (uint64_t done = 0; done < size;) {
@@ -571,8 +222,8 @@ static int add_data(struct converter *c, size_t entry, uint64_t off,
 		done += n;
 		last = idx;
 		if (done < size) {
-			note_repeat(c, e->chunk_digest);
-			close_member(&c->p);
+			pipeline_note_repeat(&c->p, e->chunk_digest);
+			pipeline_close(&c->p);
 		}
 	}
 	if (size % TAR_BLOCK) {
@@ -582,7 +233,7 @@ static int add_data(struct converter *c, size_t entry, uint64_t off,
 			goto out;
 	}
 	if (size) /* the last chunk and its padding: the member so far */
-		note_repeat(c, c->toc.v[last].chunk_digest);
+		pipeline_note_repeat(&c->p, c->toc.v[last].chunk_digest);
 	if (file_hash) {
 		c->toc.v[entry].has_digest = true;
 		EVP_DigestFinal_ex(file_hash, c->toc.v[entry].digest, NULL);
@@ -776,21 +427,10 @@ static int write_zstd_toc(struct converter *c, const char *json,
 	res->toc_offset = c->p.out_pos + 8;
 	res->toc_compressed = zn;
 	res->toc_raw = json_len;
-	r = emit(&c->p, z, zn + 8);
+	r = pipeline_emit(&c->p, z, zn + 8);
 	free(z);
 	if (r < 0)
 		FAIL("writing the output: %s", strerror(errno));
-	return 0;
-}
-
-/* The TOC as a tar entry of its own member (gzip formats) or in a
- * skippable frame (zstd:chunked), then the footer. */
-static int drain(struct converter *c)
-{
-	close_member(&c->p);
-	while (c->p.next_write < c->p.next_fill)
-		if (write_oldest(&c->p, c->why, c->why_len) < 0)
-			return -1;
 	return 0;
 }
 
@@ -817,7 +457,7 @@ static int write_toc_member(struct converter *c, const char *json,
 	free(in);
 	if (!zn)
 		FAIL("compressing the TOC: out of memory");
-	r = emit(p, z, zn);
+	r = pipeline_emit(p, z, zn);
 	free(z);
 	if (r < 0)
 		FAIL("writing the output: %s", strerror(errno));
@@ -839,14 +479,14 @@ static int finish(struct converter *c, struct convert_result *res)
 	 * so the uncompressed layer is a complete tar; the TOC itself is in
 	 * skippable frames and decompresses to nothing. */
 	if (c->o->format == SGZ_ZSTD_CHUNKED) {
-		close_member(&c->p);
+		pipeline_close(&c->p);
 		if (append(c, zero, 2 * TAR_BLOCK) < 0)
 			return -1;
 	}
 	/* every offset is known once every member is written */
-	if (drain(c) < 0)
+	if (pipeline_drain(&c->p, c->why, c->why_len) < 0)
 		return -1;
-	release_buffers(p);
+	pipeline_release(p);
 	c->toc.version = 1;
 	f = open_memstream(&json, &json_len);
 	if (!f)
@@ -866,7 +506,7 @@ static int finish(struct converter *c, struct convert_result *res)
 	}
 	flen = footer_bytes(c->o->format, res->toc_offset, res->toc_compressed,
 			    res->toc_raw, footer);
-	if (emit(p, footer, flen) < 0 || flush_output(p) < 0)
+	if (pipeline_emit(p, footer, flen) < 0 || pipeline_flush(p) < 0)
 		goto write_failed;
 	res->blob_size = p->out_pos;
 	res->uncompressed_size = p->raw_size;
@@ -894,79 +534,39 @@ static int convert_pass(const struct tar_src *src, int out_fd,
 	struct converter *c = &cv;
 	struct pipeline *p = &cv.p;
 	struct order ord;
-	pthread_t *threads;
-	unsigned started = 0;
+	/* a chunk being compressed on each thread, one more queued; their
+	 * compressed copies are smaller (or a bound's few bytes larger) */
+	struct pipeline_options po = {
+		.format = o->format,
+		.level = o->level,
+		.threads = o->threads,
+		.budget = (o->threads + 1) * (o->chunk_size > HEADER_RUN_MAX
+						      ? o->chunk_size
+						      : HEADER_RUN_MAX),
+		.out_fd = out_fd,
+		.toc = &cv.toc,
+		.layer_digests = o->layer_digests,
+	};
 	int r = -1;
 
 	memset(res, 0, sizeof(*res));
 	memset(&ord, 0, sizeof(ord));
-	/* Chunk buffers come and go a hundred times a second: reused from
-	 * the heap, not mapped and unmapped each time at a page fault per 4
-	 * KiB (130k faults and 3% of the time for a 600 MB layer). What the
-	 * heap holds is bounded by the budget; release_buffers() returns it
-	 * before the TOC is built. */
-	mallopt(M_MMAP_THRESHOLD, 32 << 20);
-	mallopt(M_TRIM_THRESHOLD, 64 << 20);
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->work, NULL);
-	pthread_cond_init(&p->done, NULL);
-	pthread_cond_init(&p->made, NULL);
-	p->format = o->format;
-	p->level = o->level;
-	p->out_fd = out_fd;
-	p->toc = &cv.toc;
-	p->n_ring = RING_MAX;
-	/* a chunk being compressed on each thread, one more queued; their
-	 * compressed copies are smaller (or a bound's few bytes larger) */
-	p->budget = (o->threads + 1) * (o->chunk_size > HEADER_RUN_MAX
-						? o->chunk_size
-						: HEADER_RUN_MAX);
-	p->ring = calloc(p->n_ring, sizeof(*p->ring));
-	p->gather = malloc(GATHER_SIZE);
-	if (o->layer_digests) {
-		p->blob_hash = sha256_ctx();
-		p->diff_hash = sha256_ctx();
-	}
-	threads = calloc(o->threads, sizeof(*threads));
-	if (!p->ring || !p->gather || !threads ||
-	    (o->layer_digests && (!p->blob_hash || !p->diff_hash)) ||
-	    codec_init(&cv.codec, o->format, o->level) < 0) {
+	if (pipeline_start(p, &po, why, why_len) < 0)
+		goto out;
+	if (codec_init(&cv.codec, o->format, o->level) < 0) {
 		snprintf(why, why_len, "out of memory");
 		goto out;
-	}
-	for (; started < o->threads; started++) {
-		if (pthread_create(&threads[started], NULL, worker, p)) {
-			snprintf(why, why_len, "starting a thread failed");
-			goto out;
-		}
 	}
 	r = streaming ? convert_streaming(c, &ord) : convert_indexed(c, &ord);
 	if (r == 0)
 		r = finish(c, res);
 out:
-	pthread_mutex_lock(&p->lock);
-	p->stop = true;
-	pthread_cond_broadcast(&p->work);
-	pthread_mutex_unlock(&p->lock);
-	/* workers finish what was queued; nothing more is written */
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-	if (p->ring)
-		release_buffers(p);
-	free(p->ring);
-	free(p->gather);
-	free(threads);
-	EVP_MD_CTX_free(p->blob_hash);
-	EVP_MD_CTX_free(p->diff_hash);
+	pipeline_stop(p);
 	codec_free(&cv.codec);
 	idnames_free(&cv.users);
 	idnames_free(&cv.groups);
 	toc_free(&cv.toc);
 	order_free(&ord);
-	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->work);
-	pthread_cond_destroy(&p->done);
-	pthread_cond_destroy(&p->made);
 	return r;
 }
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tar -> stargz / eStargz / zstd:chunked. The main thread cuts the layer
  * into members (the reference's boundaries: a member per chunk of file
- * data, headers between them), worker threads compress members and hash
- * chunks, and the main thread writes them back in order. Member boundaries
- * never depend on the number of threads, so neither does the output. */
+ * data, headers between them) and hashes the chunks; worker threads
+ * compress the members and the main thread writes them back in order
+ * (pipeline.h). Member boundaries never depend on the number of threads,
+ * so neither does the output. */
 #ifndef STARGZIFY_CONVERT_H
 #define STARGZIFY_CONVERT_H
 

@@ -7,11 +7,16 @@
  *   input.c     the input as a seekable tar (inflated to a temp file)
  *   tar.c       strict tar headers, with Go's archive/tar semantics
  *   order.c     entry order: duplicates, --prioritize, landmarks
- *   convert.c   members cut, compressed on every core, written in order
+ *   convert.c   the layer cut into members, the TOC and footer
+ *   pipeline.c  members compressed on every core, written in order
+ *   dedup.c     data the layer repeats, compressed once
+ *   splice.c    two deflate streams joined into one, bit for bit
+ *   pieces.c    one member on every core: the TOC's
  *   member.c    gzip (libdeflate) and zstd members, footers
  *   toc.c       the TOC: Go-identical JSON out, strict JSON in
  *   facts.c     digests and annotations for the OCI manifest
  *   reader.c    footer, TOC, single chunks: the seekable reader
+ *   verify.c    every file's digests checked on every core
  *   oci.c       whole images in an OCI image layout
  *   outfile.c   outputs that appear whole or not at all
  */
