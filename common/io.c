@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -167,6 +168,10 @@ int buffer_grow(uint8_t **buf, size_t *cap, size_t need)
 		n = need;
 	if (n < 4096)
 		n = 4096;
+	if (n > PTRDIFF_MAX) { /* no object is that large */
+		errno = ENOMEM;
+		return -1;
+	}
 	uint8_t *b = realloc(*buf, n);
 
 	if (!b)

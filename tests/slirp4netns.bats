@@ -661,8 +661,16 @@ forward_to_sink() {
 	rss0=$(awk '/^VmRSS/ { print $2 }' "/proc/$SLIRP/status")
 	run in_ns "$PY" "$T/netkit" fetch 10.0.2.2 18100 2000
 	[ "$output" = "2 $(sha256sum < "$T/x" | cut -d' ' -f1)" ]
-	# libslirp keeps closed connections in TIME_WAIT for 10 s.
-	sleep 11
+	# libslirp keeps closed connections in TIME_WAIT for 10 s, counted by
+	# a timer that ticks every half second: wait for them to go, up to
+	# 30 s (once, in CI under AddressSanitizer, 800 of them were still
+	# there after 11 s; every later run had them gone)
+	local waited
+	for waited in $(seq 30); do
+		sleep 1
+		[ "$(ls "/proc/$SLIRP/fd" | wc -l)" -le $((fds0 + 2)) ] && break
+	done
+	echo "closed connections gone after ${waited} s"
 	in_ns "$PY" "$T/netkit" fetch 10.0.2.2 18100 1 >/dev/null
 	fds1=$(ls "/proc/$SLIRP/fd" | wc -l)
 	rss1=$(awk '/^VmRSS/ { print $2 }' "/proc/$SLIRP/status")
