@@ -95,7 +95,6 @@ static void idnames_free(struct idnames *m)
 
 struct converter {
 	struct pipeline p;
-	struct member_codec codec; /* the main thread's: the zstd:chunked TOC */
 	const struct tar_src *src;
 	const struct convert_options *o;
 	struct idnames users, groups;
@@ -411,13 +410,19 @@ static int convert_indexed(struct converter *c, struct order *ord)
 static int write_zstd_toc(struct converter *c, const char *json,
 			  size_t json_len, struct convert_result *res)
 {
-	size_t cap = codec_bound(&c->codec, json_len) + 8;
-	uint8_t *z = malloc(cap);
-	size_t zn =
-		z ? codec_compress(&c->codec, json, json_len, z + 8, cap - 8)
-		  : 0;
+	struct member_codec codec;
+	uint8_t *z = NULL;
+	size_t zn = 0, cap;
 	int r;
 
+	if (codec_init(&codec, c->o->format, c->o->level) == 0) {
+		cap = codec_bound(&codec, json_len) + 8;
+		z = malloc(cap);
+		if (z)
+			zn = codec_compress(&codec, json, json_len, z + 8,
+					    cap - 8);
+	}
+	codec_free(&codec);
 	if (!zn) {
 		free(z);
 		FAIL("compressing the TOC");
@@ -553,16 +558,11 @@ static int convert_pass(const struct tar_src *src, int out_fd,
 	memset(&ord, 0, sizeof(ord));
 	if (pipeline_start(p, &po, why, why_len) < 0)
 		goto out;
-	if (codec_init(&cv.codec, o->format, o->level) < 0) {
-		snprintf(why, why_len, "out of memory");
-		goto out;
-	}
 	r = streaming ? convert_streaming(c, &ord) : convert_indexed(c, &ord);
 	if (r == 0)
 		r = finish(c, res);
 out:
 	pipeline_stop(p);
-	codec_free(&cv.codec);
 	idnames_free(&cv.users);
 	idnames_free(&cv.groups);
 	toc_free(&cv.toc);

@@ -88,18 +88,6 @@ size_t codec_compress(struct member_codec *c, const void *in, size_t n,
 	return libdeflate_gzip_compress(c->gz, in, n, out, cap);
 }
 
-static void put_le(uint8_t *p, uint64_t v, int bytes)
-{
-	for (int i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 int codec_walk_member(const uint8_t *gz, size_t len, struct deflate_end *end)
 {
 	if (len < GZIP_HEADER + GZIP_TRAILER || gz[0] != 0x1f ||
@@ -127,16 +115,18 @@ size_t codec_compress_after(struct member_codec *c, const uint8_t *head,
 	/* the header as the head's (libdeflate's, the same for any data);
 	 * the CRC and length of both parts */
 	memcpy(out, head, GZIP_HEADER);
-	put_le(out + size - 8,
-	       libdeflate_crc32(get_le32(head + head_len - 8), in, n), 4);
-	put_le(out + size - 4, get_le32(head + head_len - 4) + (uint32_t)n, 4);
+	le_put(out + size - 8,
+	       libdeflate_crc32((uint32_t)le_get(head + head_len - 8, 4), in,
+				n),
+	       4);
+	le_put(out + size - 4, le_get(head + head_len - 4, 4) + n, 4);
 	return size;
 }
 
 void zstd_skippable_header(uint8_t out[8], uint32_t len)
 {
-	put_le(out, ZSTD_SKIPPABLE_MAGIC, 4);
-	put_le(out + 4, len, 4);
+	le_put(out, ZSTD_SKIPPABLE_MAGIC, 4);
+	le_put(out + 4, len, 4);
 }
 
 size_t footer_bytes(enum sgz_format format, uint64_t toc_off,
@@ -154,10 +144,10 @@ size_t footer_bytes(enum sgz_format format, uint64_t toc_off,
 
 	if (format == SGZ_ZSTD_CHUNKED) {
 		zstd_skippable_header(out, ZSTD_FOOTER_SIZE);
-		put_le(out + 8, toc_off, 8);
-		put_le(out + 16, toc_compressed, 8);
-		put_le(out + 24, toc_raw, 8);
-		put_le(out + 32, 1, 8); /* manifest type: CRFS */
+		le_put(out + 8, toc_off, 8);
+		le_put(out + 16, toc_compressed, 8);
+		le_put(out + 24, toc_raw, 8);
+		le_put(out + 32, 1, 8); /* manifest type: CRFS */
 		memcpy(out + 40, ZSTD_CHUNKED_MAGIC, 8);
 		return 8 + ZSTD_FOOTER_SIZE;
 	}

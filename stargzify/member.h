@@ -10,6 +10,22 @@
 
 #include "splice.h"
 
+/* The little-endian numbers of gzip trailers, zstd frames and footers. */
+static inline uint64_t le_get(const uint8_t *p, int bytes)
+{
+	uint64_t v = 0;
+
+	for (int i = bytes; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static inline void le_put(uint8_t *p, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
 enum sgz_format {
 	SGZ_ESTARGZ,	  /* gzip, 51-byte footer, landmarks, chunk digests */
 	SGZ_STARGZ,	  /* gzip, 47-byte footer of google/crfs */

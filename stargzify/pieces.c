@@ -65,12 +65,6 @@ static void *compress_pieces(void *arg)
 	return NULL;
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* The first piece's member, the others' streams joined to its own. 0 when
  * one cannot be joined (a stored block after a mid-byte end). */
 static size_t join_pieces(const struct work *w, uint8_t *m)
@@ -89,8 +83,8 @@ static size_t join_pieces(const struct work *w, uint8_t *m)
 		deflate_joined_end(&end, &p->end, &end);
 	}
 	size = GZIP_HEADER + (size_t)((end.end_bit + 7) / 8);
-	put_le32(m + size, libdeflate_crc32(0, w->in, w->n));
-	put_le32(m + size + 4, (uint32_t)w->n);
+	le_put(m + size, libdeflate_crc32(0, w->in, w->n), 4);
+	le_put(m + size + 4, w->n, 4);
 	return size + GZIP_TRAILER;
 }
 

@@ -304,7 +304,6 @@ void pipeline_note_repeat(struct pipeline *p, const uint8_t *digest)
 	pthread_mutex_lock(&p->lock);
 	if (dedup_repeat(&p->dedup, &key)) {
 		j->repeat_len = j->in_len;
-		j->key = key;
 		j->member = dedup_find(&p->dedup, &key);
 		if (!j->member) {
 			j->member = dedup_reserve(&p->dedup, &key);

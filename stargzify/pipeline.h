@@ -28,7 +28,6 @@ struct job {
 	bool has_entry;
 	/* in[0..repeat_len): data seen before in the layer (dedup.h) */
 	size_t repeat_len;
-	struct dedup_key key;
 	struct dedup_member *member; /* its member, kept or being made */
 	bool make;		     /* by this job */
 	enum job_state state;

@@ -63,15 +63,6 @@ static int blob_read(const struct sgz_reader *r, uint64_t *count, uint64_t off,
 	return 0;
 }
 
-static uint64_t get_le(const uint8_t *p, int bytes)
-{
-	uint64_t v = 0;
-
-	for (int i = bytes; i-- > 0;)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static int parse_hex16(const uint8_t *s, uint64_t *out)
 {
 	uint64_t v = 0;
@@ -123,14 +114,14 @@ static int read_footer(struct sgz_reader *r, uint64_t *toc_len,
 	if (have >= 48 && !memcmp(end - 8, ZSTD_CHUNKED_MAGIC, 8)) {
 		const uint8_t *z = end - 48;
 
-		if (get_le(z, 4) != ZSTD_SKIPPABLE_MAGIC ||
-		    get_le(z + 4, 4) != ZSTD_FOOTER_SIZE ||
-		    get_le(z + 32, 8) != 1)
+		if (le_get(z, 4) != ZSTD_SKIPPABLE_MAGIC ||
+		    le_get(z + 4, 4) != ZSTD_FOOTER_SIZE ||
+		    le_get(z + 32, 8) != 1)
 			FAIL("bad zstd:chunked footer");
 		r->format = SGZ_ZSTD_CHUNKED;
-		r->toc_offset = get_le(z + 8, 8);
-		*toc_len = get_le(z + 16, 8);
-		*toc_raw = get_le(z + 24, 8);
+		r->toc_offset = le_get(z + 8, 8);
+		*toc_len = le_get(z + 16, 8);
+		*toc_raw = le_get(z + 24, 8);
 		if (r->toc_offset < 8 || r->toc_offset > r->size - 48 ||
 		    *toc_len > r->size - 48 - r->toc_offset)
 			FAIL("zstd:chunked footer: TOC at %llu+%llu is "
@@ -417,7 +408,7 @@ static int inflate_whole(const struct sgz_reader *r, struct sgz_decoder *d,
 	    0)
 		FAIL("reading offset %llu: %s", (unsigned long long)e->offset,
 		     strerror(errno));
-	isize = (size_t)get_le(d->member + span - 4, 4);
+	isize = (size_t)le_get(d->member + span - 4, 4);
 	if (isize < want || isize - want > WHOLE_OUTPUT_EXTRA)
 		isize = want + WHOLE_OUTPUT_EXTRA;
 	if (isize / DEFLATE_MAX_RATIO > span)
